@@ -1,0 +1,101 @@
+import type { z } from 'zod';
+import type { EntityAttributes, EntityKind, EntityState } from '../domain/entity.ts';
+import type { EntityCommand } from '../domain/command.ts';
+
+/**
+ * The adapter contract (DESIGN.md): a device family is a folder with a manifest and a
+ * `setup(ctx, config)` that returns its lifecycle. Adapters translate protocol to domain and hold
+ * no business rules; the core maps their protocol addresses onto stable device and entity ids.
+ */
+
+export interface Logger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+  child(bindings: Record<string, unknown>): Logger;
+}
+
+/** A message seen on the embedded broker, as an in-process subscriber gets it. */
+export interface BusMessage {
+  topic: string;
+  payload: Uint8Array;
+  retain: boolean;
+  /** the publishing MQTT client, or null when the core itself published */
+  clientId: string | null;
+}
+
+/** The embedded broker as the core hands it to adapters: in-process, no loopback client. */
+export interface MqttBus {
+  subscribe(pattern: string, handler: (msg: BusMessage) => void): () => void;
+  publish(
+    topic: string,
+    payload: string | Uint8Array,
+    opts?: { retain?: boolean; qos?: 0 | 1 },
+  ): Promise<void>;
+}
+
+export interface EntityAnnouncement {
+  /** stable key within the device, e.g. the HA unique_id or a cluster/attribute name */
+  key: string;
+  name: string;
+  kind: EntityKind;
+  deviceClass: string | null;
+  unit: string | null;
+  writable: boolean;
+  attributes?: EntityAttributes;
+}
+
+export interface DeviceAnnouncement {
+  /** protocol address, unique within the adapter */
+  address: string;
+  name: string;
+  manufacturer: string | null;
+  model: string | null;
+  swVersion: string | null;
+  entities: EntityAnnouncement[];
+}
+
+/** What an adapter reports into the core. */
+export interface AdapterSink {
+  deviceAnnounced(device: DeviceAnnouncement): void;
+  stateChanged(address: string, entityKey: string, state: Omit<EntityState, 'source'>): void;
+  availabilityChanged(address: string, online: boolean): void;
+  /** the device left or was removed at protocol level */
+  deviceRemoved(address: string): void;
+}
+
+export interface AdapterContext {
+  log: Logger;
+  sink: AdapterSink;
+  now(): number;
+  /** present when the manifest needs 'mqtt' */
+  mqtt?: MqttBus;
+}
+
+export interface AdapterHealth {
+  status: 'ok' | 'degraded' | 'down';
+  detail: string | null;
+}
+
+export interface AdapterInstance {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  health(): AdapterHealth;
+  diagnostics(): Record<string, unknown>;
+  execute(address: string, entityKey: string, command: EntityCommand): Promise<void>;
+  permitJoin?(seconds: number): Promise<void>;
+  remove?(address: string): Promise<void>;
+}
+
+export interface AdapterManifest<Config> {
+  id: string;
+  name: string;
+  configSchema: z.ZodType<Config>;
+  needs: ReadonlyArray<'mqtt'>;
+}
+
+export interface AdapterModule<Config = unknown> {
+  manifest: AdapterManifest<Config>;
+  setup(ctx: AdapterContext, config: Config): AdapterInstance;
+}

@@ -1,0 +1,15 @@
+import { z } from 'zod';
+import { Device } from '../domain/device.ts';
+import { Entity, EntityState } from '../domain/entity.ts';
+import { Zone } from '../domain/zone.ts';
+
+/** Changes pushed to subscribed clients after their snapshot. */
+export const ApiEvent = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('state'), entityId: z.string(), state: EntityState }),
+  z.object({ type: z.literal('device'), device: Device }),
+  z.object({ type: z.literal('device.removed'), deviceId: z.string() }),
+  z.object({ type: z.literal('entity'), entity: Entity }),
+  z.object({ type: z.literal('zone'), zone: Zone }),
+  z.object({ type: z.literal('zone.removed'), zoneId: z.string() }),
+]);
+export type ApiEvent = z.infer<typeof ApiEvent>;

@@ -1,0 +1,165 @@
+import { z } from 'zod';
+import { Device } from '../domain/device.ts';
+import { Entity, EntityState } from '../domain/entity.ts';
+import { EntityCommand } from '../domain/command.ts';
+import { Zone, ZoneKind } from '../domain/zone.ts';
+import { AuditEntry, Password, PublicUser, Role, Username } from '../domain/user.ts';
+
+/**
+ * The one contract between the core and any UI. Each method names its params schema (validated
+ * in the core), its result schema, and who may call it. 'public' methods need no session.
+ */
+export type Access = 'public' | 'session' | readonly Role[];
+
+const ALL_ROLES = ['admin', 'installer', 'manager', 'viewer'] as const;
+const OPERATORS = ['admin', 'installer', 'manager'] as const;
+const COMMISSIONERS = ['admin', 'installer'] as const;
+const ADMINS = ['admin'] as const;
+
+export const Snapshot = z.object({
+  zones: z.array(Zone),
+  devices: z.array(Device),
+  entities: z.array(Entity),
+  states: z.record(z.string(), EntityState),
+});
+export type Snapshot = z.infer<typeof Snapshot>;
+
+export const Resolution = z.enum(['auto', 'raw', 'minute', 'hour', 'day']);
+export type Resolution = z.infer<typeof Resolution>;
+
+/** One history point: time bucket start and its aggregates (raw samples have min = max = mean = last). */
+export const HistoryPoint = z.object({
+  ts: z.number(),
+  min: z.number(),
+  max: z.number(),
+  mean: z.number(),
+  last: z.number(),
+  count: z.number(),
+});
+export type HistoryPoint = z.infer<typeof HistoryPoint>;
+
+export const Health = z.object({
+  status: z.enum(['ok', 'degraded', 'starting', 'stopping']),
+  version: z.string(),
+  uptimeS: z.number(),
+  services: z.record(z.string(), z.object({ status: z.string(), detail: z.string().nullable() })),
+});
+export type Health = z.infer<typeof Health>;
+
+const Empty = z.object({}).strict();
+
+function method<P extends z.ZodType, R extends z.ZodType>(access: Access, params: P, result: R) {
+  return { access, params, result };
+}
+
+export const METHODS = {
+  'auth.status': method('public', Empty, z.object({ needsSetup: z.boolean() })),
+  'auth.setup': method(
+    'public',
+    z.object({ username: Username, password: Password }).strict(),
+    z.object({ token: z.string(), user: PublicUser }),
+  ),
+  'auth.login': method(
+    'public',
+    z.object({ username: z.string().max(64), password: z.string().max(256) }).strict(),
+    z.object({ token: z.string(), user: PublicUser }),
+  ),
+  'auth.logout': method('session', Empty, z.object({ ok: z.literal(true) })),
+  'auth.me': method('session', Empty, PublicUser),
+
+  'site.snapshot': method(ALL_ROLES, Empty, Snapshot),
+  'system.health': method(ALL_ROLES, Empty, Health),
+
+  'entity.command': method(
+    OPERATORS,
+    z.object({ entityId: z.string().max(200), command: EntityCommand }).strict(),
+    z.object({ ok: z.literal(true) }),
+  ),
+  'history.query': method(
+    ALL_ROLES,
+    z
+      .object({
+        entityId: z.string().max(200),
+        from: z.number(),
+        to: z.number(),
+        resolution: Resolution.default('auto'),
+        /** the chart's width in points, used by 'auto' to pick a resolution */
+        maxPoints: z.number().int().min(10).max(20_000).default(1000),
+      })
+      .strict(),
+    z.object({ resolution: Resolution, points: z.array(HistoryPoint) }),
+  ),
+
+  'device.update': method(
+    COMMISSIONERS,
+    z
+      .object({
+        deviceId: z.string().max(200),
+        name: z.string().trim().min(1).max(80).optional(),
+        zoneId: z.string().max(200).nullable().optional(),
+      })
+      .strict(),
+    Device,
+  ),
+  'zone.create': method(
+    COMMISSIONERS,
+    z
+      .object({ name: z.string().trim().min(1).max(80), kind: ZoneKind, parentId: z.string().nullable() })
+      .strict(),
+    Zone,
+  ),
+  'zone.update': method(
+    COMMISSIONERS,
+    z
+      .object({
+        zoneId: z.string().max(200),
+        name: z.string().trim().min(1).max(80).optional(),
+        parentId: z.string().nullable().optional(),
+      })
+      .strict(),
+    Zone,
+  ),
+  'zone.delete': method(
+    COMMISSIONERS,
+    z.object({ zoneId: z.string().max(200) }).strict(),
+    z.object({ ok: z.literal(true) }),
+  ),
+
+  'user.list': method(ADMINS, Empty, z.array(PublicUser)),
+  'user.create': method(
+    ADMINS,
+    z.object({ username: Username, password: Password, role: Role }).strict(),
+    PublicUser,
+  ),
+  'user.setRole': method(ADMINS, z.object({ userId: z.string(), role: Role }).strict(), PublicUser),
+  'user.delete': method(ADMINS, z.object({ userId: z.string() }).strict(), z.object({ ok: z.literal(true) })),
+  'user.changePassword': method(
+    'session',
+    z.object({ currentPassword: z.string().max(256), newPassword: Password }).strict(),
+    z.object({ ok: z.literal(true) }),
+  ),
+
+  'audit.list': method(
+    ['admin', 'manager'],
+    z
+      .object({ limit: z.number().int().min(1).max(1000).default(200), before: z.number().optional() })
+      .strict(),
+    z.array(AuditEntry),
+  ),
+} as const;
+
+export type Methods = typeof METHODS;
+export type MethodName = keyof Methods;
+export type ParamsIn<M extends MethodName> = z.input<Methods[M]['params']>;
+export type ParamsOut<M extends MethodName> = z.output<Methods[M]['params']>;
+export type Result<M extends MethodName> = z.output<Methods[M]['result']>;
+
+export function isMethodName(name: string): name is MethodName {
+  return Object.hasOwn(METHODS, name);
+}
+
+/** True when `role` may call a method with this access rule (a session is assumed present). */
+export function roleAllows(access: Access, role: Role): boolean {
+  if (access === 'public' || access === 'session') return true;
+  return access.includes(role);
+}
