@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ApiEvent } from './events.ts';
-import { Snapshot } from './methods.ts';
+import type { ApiEvent } from './events.ts';
+import type { Snapshot } from './methods.ts';
 
 /**
  * The wire protocol: JSON frames, the same over WebSocket (headless) and over a MessagePort
