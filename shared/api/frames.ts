@@ -21,6 +21,7 @@ export const ApiErrorCode = z.enum([
   'forbidden',
   'not_found',
   'conflict',
+  'rate_limited',
   'unavailable',
   'internal',
 ]);
@@ -48,6 +49,7 @@ export const HTTP_STATUS: Record<ApiErrorCode, number> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  rate_limited: 429,
   unavailable: 503,
   internal: 500,
 };

@@ -1,0 +1,184 @@
+import type {
+  AdapterInstance,
+  AdapterModule,
+  AdapterSink,
+  Logger,
+  MqttBus,
+} from '../../../shared/adapter/contract.ts';
+import type { EntityCommand } from '../../../shared/domain/command.ts';
+import { ApiFailure } from '../api/api-failure.ts';
+import type { Service, ServiceHealth } from '../lifecycle/service-host.ts';
+import type { DeviceRegistry } from '../registry/device-registry.ts';
+import type { StateStore } from '../state/state-store.ts';
+
+export interface AdapterSelection {
+  module: AdapterModule<unknown>;
+  /** the raw config from the configuration file: validated here against the manifest's schema */
+  config: unknown;
+}
+
+/** Thrown before anything starts when an adapter's configuration is wrong. */
+export class AdapterConfigError extends Error {}
+
+interface Running {
+  id: string;
+  instance: AdapterInstance;
+}
+
+/**
+ * Runs the adapters the host picked, and turns what they report into registry and state
+ * changes. The core never imports an adapter: the host hands the modules in.
+ */
+export class AdapterHost implements Service {
+  readonly name = 'adapters';
+  readonly #running: Running[] = [];
+  readonly #selections: AdapterSelection[];
+  readonly #registry: DeviceRegistry;
+  readonly #states: StateStore;
+  readonly #log: Logger;
+  readonly #now: () => number;
+  readonly #mqtt: () => MqttBus;
+  readonly #configs = new Map<string, unknown>();
+  /** announcements are applied one after another so a device's entities exist before its states */
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(opts: {
+    selections: AdapterSelection[];
+    registry: DeviceRegistry;
+    states: StateStore;
+    log: Logger;
+    now: () => number;
+    mqtt: () => MqttBus;
+  }) {
+    this.#selections = opts.selections;
+    this.#registry = opts.registry;
+    this.#states = opts.states;
+    this.#log = opts.log;
+    this.#now = opts.now;
+    this.#mqtt = opts.mqtt;
+    // Validate every adapter config up front: a bad one stops start-up with a message naming the key.
+    for (const { module, config } of this.#selections) {
+      const parsed = module.manifest.configSchema.safeParse(config ?? {});
+      if (!parsed.success) {
+        const problems = parsed.error.issues.map(
+          (i) => `adapters.${module.manifest.id}.${i.path.join('.')}: ${i.message}`,
+        );
+        throw new AdapterConfigError(
+          `Invalid configuration for adapter ${module.manifest.id}:\n  - ${problems.join('\n  - ')}`,
+        );
+      }
+      this.#configs.set(module.manifest.id, parsed.data);
+    }
+  }
+
+  #sink(adapterId: string, log: Logger): AdapterSink {
+    const enqueue = (what: string, fn: () => Promise<unknown> | unknown) => {
+      this.#queue = this.#queue
+        .then(fn)
+        .catch((err: unknown) => log.error({ err, what }, 'adapter report failed'));
+    };
+    return {
+      deviceAnnounced: (ann) => enqueue('announce', () => this.#registry.announce(adapterId, ann)),
+      stateChanged: (address, key, state) =>
+        enqueue('state', () => {
+          const device = this.#registry.deviceByAddress(adapterId, address);
+          const entity = device && this.#registry.entityByKey(device.id, key);
+          if (!device || !entity) {
+            log.debug({ address, key }, 'state for an unknown entity ignored');
+            return;
+          }
+          this.#registry.touch(device.id);
+          if (device.availability !== 'online') void this.#registry.setAvailability(device.id, 'online');
+          if (!this.#states.update(entity.id, { ...state, source: adapterId })) {
+            log.warn({ entityId: entity.id, value: state.value }, 'malformed state refused');
+          }
+        }),
+      availabilityChanged: (address, online) =>
+        enqueue('availability', async () => {
+          const device = this.#registry.deviceByAddress(adapterId, address);
+          if (!device) return;
+          await this.#registry.setAvailability(device.id, online ? 'online' : 'offline');
+          if (!online)
+            this.#states.markUnavailable(
+              this.#registry.entitiesOf(device.id).map((e) => e.id),
+              this.#now(),
+            );
+        }),
+      deviceRemoved: (address) =>
+        enqueue('removed', async () => {
+          const device = this.#registry.deviceByAddress(adapterId, address);
+          if (device) await this.#registry.setAvailability(device.id, 'offline');
+        }),
+    };
+  }
+
+  async start(): Promise<void> {
+    for (const { module } of this.#selections) {
+      const id = module.manifest.id;
+      const log = this.#log.child({ adapter: id });
+      const instance = module.setup(
+        {
+          log,
+          sink: this.#sink(id, log),
+          now: this.#now,
+          ...(module.manifest.needs.includes('mqtt') ? { mqtt: this.#mqtt() } : {}),
+        },
+        this.#configs.get(id),
+      );
+      await instance.start();
+      this.#running.push({ id, instance });
+    }
+  }
+
+  async stop(): Promise<void> {
+    while (this.#running.length > 0) {
+      const { id, instance } = this.#running.pop()!;
+      try {
+        await instance.stop();
+      } catch (err) {
+        this.#log.error({ adapter: id, err }, 'adapter failed to stop');
+      }
+    }
+    await this.#queue;
+  }
+
+  /** waits until every report received so far is applied (tests, shutdown) */
+  settled(): Promise<unknown> {
+    return this.#queue;
+  }
+
+  health(): ServiceHealth {
+    const bad = this.#running
+      .map((r) => ({ id: r.id, h: r.instance.health() }))
+      .filter((x) => x.h.status !== 'ok');
+    return bad.length === 0
+      ? { status: 'ok', detail: `${this.#running.length} adapter(s)` }
+      : { status: 'degraded', detail: bad.map((b) => `${b.id}: ${b.h.detail ?? b.h.status}`).join('; ') };
+  }
+
+  diagnostics(): Record<string, unknown> {
+    return Object.fromEntries(this.#running.map((r) => [r.id, r.instance.diagnostics()]));
+  }
+
+  async execute(entityId: string, command: EntityCommand): Promise<void> {
+    const entity = this.#registry.entities.get(entityId);
+    if (!entity) throw new ApiFailure('not_found', `No entity ${entityId}.`);
+    if (!entity.writable) throw new ApiFailure('bad_request', `${entity.name} cannot be commanded.`);
+    const device = this.#registry.devices.get(entity.deviceId);
+    const running = device && this.#running.find((r) => r.id === device.adapter);
+    if (!device || !running)
+      throw new ApiFailure('unavailable', `The adapter for ${entity.name} is not running.`);
+    if (device.availability === 'offline') {
+      throw new ApiFailure('unavailable', `${device.name} is offline: the command was not sent.`);
+    }
+    await running.instance.execute(device.address, entity.key, this.#resolveToggle(entityId, command));
+  }
+
+  /** Adapters get explicit on/off: the core knows the last reported state. */
+  #resolveToggle(entityId: string, command: EntityCommand): EntityCommand {
+    if (command.type !== 'toggle') return command;
+    const value = this.#states.get(entityId)?.value;
+    const isOn = typeof value === 'object' && value !== null ? value.on === true : value === true;
+    return { type: isOn ? 'turn_off' : 'turn_on' };
+  }
+}

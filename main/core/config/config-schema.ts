@@ -1,0 +1,65 @@
+import { z } from 'zod';
+
+const Port = z.number().int().min(0).max(65535);
+/** Loopback by default; anything else is an explicit decision to open the LAN. */
+const Host = z.string().min(1).max(255);
+
+export const ConfigSchema = z
+  .object({
+    /** where the database, logs, secrets and backups live */
+    dataDir: z.string().min(1),
+    http: z
+      .object({
+        host: Host.default('127.0.0.1'),
+        port: Port.default(8420),
+      })
+      .strict()
+      .default({ host: '127.0.0.1', port: 8420 }),
+    mqtt: z
+      .object({
+        host: Host.default('127.0.0.1'),
+        port: Port.default(1883),
+        maxPayloadBytes: z
+          .number()
+          .int()
+          .min(1024)
+          .max(16 * 1024 * 1024)
+          .default(256 * 1024),
+      })
+      .strict()
+      .default({ host: '127.0.0.1', port: 1883, maxPayloadBytes: 256 * 1024 }),
+    /** the virtual building: on by default until real adapters are configured */
+    demo: z
+      .object({
+        enabled: z.boolean().optional(),
+        seed: z.number().int().default(42),
+        tickMs: z.number().int().min(100).max(60_000).default(2000),
+      })
+      .strict()
+      .default({ seed: 42, tickMs: 2000 }),
+    /** adapter id -> that adapter's own config (validated by its manifest's schema) */
+    adapters: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/), z.unknown()).default({}),
+    log: z
+      .object({
+        level: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info'),
+        /** also print logs to stderr (warn and above are always printed) */
+        stderr: z.boolean().default(false),
+      })
+      .strict()
+      .default({ level: 'info', stderr: false }),
+    history: z
+      .object({
+        flushIntervalMs: z.number().int().min(10).max(1000).default(250),
+      })
+      .strict()
+      .default({ flushIntervalMs: 250 }),
+  })
+  .strict();
+
+export type Config = z.infer<typeof ConfigSchema>;
+export type ConfigInput = z.input<typeof ConfigSchema>;
+
+/** Demo mode runs unless it is switched off or a real (non-mqtt-only) adapter set is configured. */
+export function demoEnabled(config: Config): boolean {
+  return config.demo.enabled ?? Object.keys(config.adapters).length === 0;
+}

@@ -1,0 +1,210 @@
+import { randomUUID } from 'node:crypto';
+import type { DeviceAnnouncement } from '../../../shared/adapter/contract.ts';
+import type { Availability, Device } from '../../../shared/domain/device.ts';
+import type { Entity } from '../../../shared/domain/entity.ts';
+import type { Zone } from '../../../shared/domain/zone.ts';
+import { ApiFailure } from '../api/api-failure.ts';
+import type { EventBus } from '../bus/event-bus.ts';
+import type { TrussDatabase } from '../storage/database.ts';
+import { plain } from '../storage/database.ts';
+import { proposeEntityId } from './entity-id.ts';
+
+const addrKey = (adapter: string, address: string) => `${adapter}\u0000${address}`;
+
+/**
+ * Devices, their entities and zones. The registry maps protocol addresses onto stable ids: a
+ * device announced again (re-paired, re-discovered, after a restart) keeps its id, its name, its
+ * zone and its entity ids; only what the device itself reports (model, firmware) is refreshed.
+ * Everything is cached in memory and written through to the database.
+ */
+export class DeviceRegistry {
+  readonly #db: TrussDatabase;
+  readonly #bus: EventBus;
+  readonly #now: () => number;
+  readonly devices = new Map<string, Device>();
+  readonly entities = new Map<string, Entity>();
+  readonly zones = new Map<string, Zone>();
+  readonly #byAddress = new Map<string, string>();
+  readonly #entityByKey = new Map<string, string>();
+
+  constructor(db: TrussDatabase, bus: EventBus, now: () => number = Date.now) {
+    this.#db = db;
+    this.#bus = bus;
+    this.#now = now;
+  }
+
+  async load(): Promise<void> {
+    for (const d of await this.#db.devices.find().exec()) {
+      const device = plain<Device>(d);
+      // Nothing is known about availability until the adapter says so after this start.
+      this.#putDevice({ ...device, availability: 'unknown' });
+    }
+    for (const e of await this.#db.entities.find().exec()) this.#putEntity(plain<Entity>(e));
+    for (const z of await this.#db.zones.find().exec()) this.zones.set(z.primary, plain<Zone>(z));
+  }
+
+  #putDevice(device: Device): void {
+    this.devices.set(device.id, device);
+    this.#byAddress.set(addrKey(device.adapter, device.address), device.id);
+  }
+
+  #putEntity(entity: Entity): void {
+    this.entities.set(entity.id, entity);
+    this.#entityByKey.set(`${entity.deviceId}\u0000${entity.key}`, entity.id);
+  }
+
+  deviceByAddress(adapter: string, address: string): Device | undefined {
+    const id = this.#byAddress.get(addrKey(adapter, address));
+    return id ? this.devices.get(id) : undefined;
+  }
+
+  entityByKey(deviceId: string, key: string): Entity | undefined {
+    const id = this.#entityByKey.get(`${deviceId}\u0000${key}`);
+    return id ? this.entities.get(id) : undefined;
+  }
+
+  entitiesOf(deviceId: string): Entity[] {
+    return [...this.entities.values()].filter((e) => e.deviceId === deviceId);
+  }
+
+  async announce(adapter: string, ann: DeviceAnnouncement): Promise<Device> {
+    const now = this.#now();
+    const existing = this.deviceByAddress(adapter, ann.address);
+    const device: Device = existing
+      ? {
+          ...existing,
+          manufacturer: ann.manufacturer,
+          model: ann.model,
+          swVersion: ann.swVersion,
+          lastSeen: now,
+        }
+      : {
+          id: `dev_${randomUUID()}`,
+          name: ann.name.trim().slice(0, 80) || ann.address,
+          zoneId: null,
+          adapter,
+          address: ann.address,
+          manufacturer: ann.manufacturer,
+          model: ann.model,
+          swVersion: ann.swVersion,
+          availability: 'unknown',
+          lastSeen: now,
+          createdAt: now,
+        };
+    this.#putDevice(device);
+    await this.#db.devices.upsert(device);
+    this.#bus.emit('device.changed', { device });
+
+    for (const e of ann.entities) {
+      const known = this.entityByKey(device.id, e.key);
+      const entity: Entity = {
+        id: known?.id ?? proposeEntityId(e.kind, device.name, e.name, (id) => this.entities.has(id)),
+        deviceId: device.id,
+        key: e.key,
+        name: known?.name ?? e.name,
+        kind: e.kind,
+        deviceClass: e.deviceClass,
+        unit: e.unit,
+        writable: e.writable,
+        attributes: e.attributes ?? {},
+        createdAt: known?.createdAt ?? now,
+      };
+      if (known && JSON.stringify(known) === JSON.stringify(entity)) continue;
+      this.#putEntity(entity);
+      await this.#db.entities.upsert(entity);
+      this.#bus.emit('entity.changed', { entity });
+    }
+    return device;
+  }
+
+  /** Availability and last-seen are volatile: kept in memory and persisted only on change of availability. */
+  async setAvailability(deviceId: string, availability: Availability): Promise<void> {
+    const device = this.devices.get(deviceId);
+    if (!device || device.availability === availability) return;
+    const updated = {
+      ...device,
+      availability,
+      lastSeen: availability === 'online' ? this.#now() : device.lastSeen,
+    };
+    this.#putDevice(updated);
+    await this.#db.devices.upsert(updated);
+    this.#bus.emit('device.changed', { device: updated });
+  }
+
+  touch(deviceId: string): void {
+    const device = this.devices.get(deviceId);
+    if (device) device.lastSeen = this.#now();
+  }
+
+  async updateDevice(deviceId: string, patch: { name?: string; zoneId?: string | null }): Promise<Device> {
+    const device = this.devices.get(deviceId);
+    if (!device) throw new ApiFailure('not_found', `No device ${deviceId}.`);
+    if (patch.zoneId && !this.zones.has(patch.zoneId)) {
+      throw new ApiFailure('bad_request', 'No such zone.', [{ path: 'zoneId', message: 'unknown zone' }]);
+    }
+    const updated: Device = {
+      ...device,
+      ...(patch.name !== undefined ? { name: patch.name } : {}),
+      ...(patch.zoneId !== undefined ? { zoneId: patch.zoneId } : {}),
+    };
+    this.#putDevice(updated);
+    await this.#db.devices.upsert(updated);
+    this.#bus.emit('device.changed', { device: updated });
+    return updated;
+  }
+
+  async createZone(zone: Omit<Zone, 'id'>): Promise<Zone> {
+    if (zone.parentId && !this.zones.has(zone.parentId)) {
+      throw new ApiFailure('bad_request', 'No such parent zone.', [
+        { path: 'parentId', message: 'unknown zone' },
+      ]);
+    }
+    const created: Zone = { id: `zone_${randomUUID()}`, ...zone };
+    await this.#db.zones.insert(created);
+    this.zones.set(created.id, created);
+    this.#bus.emit('zone.changed', { zone: created });
+    return created;
+  }
+
+  async updateZone(zoneId: string, patch: { name?: string; parentId?: string | null }): Promise<Zone> {
+    const zone = this.zones.get(zoneId);
+    if (!zone) throw new ApiFailure('not_found', 'No such zone.');
+    if (patch.parentId) {
+      // A zone may not become its own ancestor.
+      for (let p: string | null = patch.parentId; p; p = this.zones.get(p)?.parentId ?? null) {
+        if (p === zoneId)
+          throw new ApiFailure('bad_request', 'A zone cannot be inside itself.', [
+            { path: 'parentId', message: 'cycle' },
+          ]);
+        if (!this.zones.has(p))
+          throw new ApiFailure('bad_request', 'No such parent zone.', [
+            { path: 'parentId', message: 'unknown zone' },
+          ]);
+      }
+    }
+    const updated: Zone = {
+      ...zone,
+      ...(patch.name !== undefined ? { name: patch.name } : {}),
+      ...(patch.parentId !== undefined ? { parentId: patch.parentId } : {}),
+    };
+    await this.#db.zones.upsert(updated);
+    this.zones.set(zoneId, updated);
+    this.#bus.emit('zone.changed', { zone: updated });
+    return updated;
+  }
+
+  async deleteZone(zoneId: string): Promise<void> {
+    if (!this.zones.has(zoneId)) throw new ApiFailure('not_found', 'No such zone.');
+    const children = [...this.zones.values()].filter((z) => z.parentId === zoneId);
+    const inside = [...this.devices.values()].filter((d) => d.zoneId === zoneId);
+    if (children.length > 0 || inside.length > 0) {
+      throw new ApiFailure(
+        'conflict',
+        `The zone still holds ${children.length} zone(s) and ${inside.length} device(s): move them first.`,
+      );
+    }
+    await (await this.#db.zones.findOne(zoneId).exec())?.remove();
+    this.zones.delete(zoneId);
+    this.#bus.emit('zone.removed', { zoneId });
+  }
+}

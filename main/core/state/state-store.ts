@@ -1,0 +1,54 @@
+import { EntityState, numericValue } from '../../../shared/domain/entity.ts';
+import type { EventBus } from '../bus/event-bus.ts';
+
+/** Where each state change is recorded as a number; the time-series store in production. */
+export interface HistorySink {
+  append(entityId: string, ts: number, value: number): void;
+}
+
+/**
+ * The latest state of every entity. Each accepted change is published on the bus and recorded
+ * in history; an invalid state is refused with a reason, never stored.
+ */
+export class StateStore {
+  readonly #states = new Map<string, EntityState>();
+  readonly #bus: EventBus;
+  readonly #history: HistorySink;
+
+  constructor(bus: EventBus, history: HistorySink) {
+    this.#bus = bus;
+    this.#history = history;
+  }
+
+  get(entityId: string): EntityState | undefined {
+    return this.#states.get(entityId);
+  }
+
+  all(): Record<string, EntityState> {
+    return Object.fromEntries(this.#states);
+  }
+
+  /** Returns false (and changes nothing) when the state is malformed. */
+  update(entityId: string, candidate: EntityState): boolean {
+    const parsed = EntityState.safeParse(candidate);
+    if (!parsed.success) return false;
+    const state = parsed.data;
+    const previous = this.#states.get(entityId);
+    this.#states.set(entityId, state);
+    const n = numericValue(state.value);
+    if (n !== null && state.quality !== 'unavailable') this.#history.append(entityId, state.ts, n);
+    this.#bus.emit('state.changed', { entityId, state, previous });
+    return true;
+  }
+
+  /** Marks every given entity's last value as unavailable (device went offline), keeping the value. */
+  markUnavailable(entityIds: string[], ts: number): void {
+    for (const entityId of entityIds) {
+      const previous = this.#states.get(entityId);
+      if (!previous || previous.quality === 'unavailable') continue;
+      const state: EntityState = { ...previous, ts, quality: 'unavailable' };
+      this.#states.set(entityId, state);
+      this.#bus.emit('state.changed', { entityId, state, previous });
+    }
+  }
+}

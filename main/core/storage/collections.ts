@@ -1,0 +1,131 @@
+import type { RxJsonSchema } from 'rxdb';
+
+/**
+ * The document collections. Free RxDB allows at most 13 open collections per process, so
+ * collections are per concept and coarse (settings and secrets are keyed documents in one
+ * collection each) — 8 of 13 are used here, leaving room for rules, scenes, schedules, tariffs
+ * and sync metadata.
+ */
+const str = (maxLength = 200) => ({ type: 'string', maxLength }) as const;
+const nullableStr = { type: ['string', 'null'] } as const;
+const nullableNum = { type: ['number', 'null'] } as const;
+
+function schema<T>(
+  title: string,
+  primaryKey: string,
+  properties: Record<string, unknown>,
+  required: string[],
+  indexes: (string | string[])[] = [],
+): RxJsonSchema<T> {
+  return {
+    title,
+    version: 0,
+    primaryKey,
+    type: 'object',
+    properties: properties as never,
+    required: required as never,
+    indexes,
+  } as unknown as RxJsonSchema<T>;
+}
+
+export const COLLECTION_SCHEMAS = {
+  settings: schema('settings', 'id', { id: str(), value: {} }, ['id']),
+  zones: schema(
+    'zones',
+    'id',
+    { id: str(), name: { type: 'string' }, kind: { type: 'string' }, parentId: nullableStr },
+    ['id', 'name', 'kind'],
+  ),
+  devices: schema(
+    'devices',
+    'id',
+    {
+      id: str(),
+      name: { type: 'string' },
+      zoneId: nullableStr,
+      adapter: { type: 'string' },
+      address: { type: 'string' },
+      manufacturer: nullableStr,
+      model: nullableStr,
+      swVersion: nullableStr,
+      availability: { type: 'string' },
+      lastSeen: nullableNum,
+      createdAt: { type: 'number' },
+    },
+    ['id', 'name', 'adapter', 'address', 'createdAt'],
+  ),
+  entities: schema(
+    'entities',
+    'id',
+    {
+      id: str(),
+      deviceId: str(),
+      key: { type: 'string' },
+      name: { type: 'string' },
+      kind: { type: 'string' },
+      deviceClass: nullableStr,
+      unit: nullableStr,
+      writable: { type: 'boolean' },
+      attributes: { type: 'object' },
+      createdAt: { type: 'number' },
+    },
+    ['id', 'deviceId', 'key', 'kind'],
+    ['deviceId'],
+  ),
+  users: schema(
+    'users',
+    'id',
+    {
+      id: str(),
+      username: str(64),
+      passwordHash: { type: 'string' },
+      role: { type: 'string' },
+      createdAt: { type: 'number' },
+    },
+    ['id', 'username', 'passwordHash', 'role', 'createdAt'],
+    ['username'],
+  ),
+  sessions: schema(
+    'sessions',
+    'id',
+    {
+      id: str(128),
+      userId: str(),
+      createdAt: { type: 'number' },
+      expiresAt: { type: 'number', minimum: 0, maximum: 1e15, multipleOf: 1 },
+    },
+    ['id', 'userId', 'createdAt', 'expiresAt'],
+    ['expiresAt'],
+  ),
+  audit: schema(
+    'audit',
+    'id',
+    {
+      id: str(),
+      ts: { type: 'number', minimum: 0, maximum: 1e15, multipleOf: 1 },
+      actor: { type: 'string' },
+      role: { type: 'string' },
+      action: { type: 'string' },
+      target: nullableStr,
+      outcome: { type: 'string' },
+      detail: nullableStr,
+    },
+    ['id', 'ts', 'actor', 'role', 'action', 'outcome'],
+    ['ts'],
+  ),
+  credentials: schema(
+    'credentials',
+    'username',
+    {
+      username: str(128),
+      passwordHash: { type: 'string' },
+      publish: { type: 'array', items: { type: 'string' } },
+      subscribe: { type: 'array', items: { type: 'string' } },
+      createdAt: { type: 'number' },
+      disabled: { type: 'boolean' },
+    },
+    ['username', 'passwordHash', 'publish', 'subscribe', 'createdAt'],
+  ),
+} as const;
+
+export type CollectionName = keyof typeof COLLECTION_SCHEMAS;
