@@ -1,6 +1,6 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { ConfigSchema, type Config } from './config-schema.ts';
 
 export const CONFIG_FILE_NAME = 'truss.json';
