@@ -1,0 +1,181 @@
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { RESOLUTION_CODE, RESOLUTIONS_FINEST_FIRST, bucketStart } from './buckets.ts';
+import { decodeChunk } from './raw-chunk.ts';
+import { effectivePolicy, retainedSince } from './retention.ts';
+import type { SeriesInfo } from './series-registry.ts';
+import type {
+  ConsumptionPoint,
+  HistoryPoint,
+  HistoryQuery,
+  Resolution,
+  RetentionPolicy,
+  RollupResolution,
+} from './types.ts';
+
+export const DEFAULT_MAX_POINTS = 1000;
+
+/** An explicit resolution over a huge window must not build an unbounded array. */
+export const HARD_POINT_LIMIT = 200_000;
+
+interface ChunkRow {
+  n: number;
+  data: Uint8Array;
+}
+
+interface RollupRow {
+  bucket: number;
+  min: number;
+  max: number;
+  sum: number;
+  count: number;
+  last: number;
+}
+
+export class HistoryReader {
+  readonly #rawChunks: StatementSync;
+  readonly #rawCount: StatementSync;
+  readonly #rollups: StatementSync;
+  readonly #rollupCount: StatementSync;
+  readonly #deltas: StatementSync;
+
+  constructor(db: DatabaseSync) {
+    // Chunks are sorted inside but may overlap each other (late samples), hence the merge below.
+    this.#rawChunks = db.prepare(
+      'SELECT n, data FROM ts_raw_chunk WHERE series = ? AND t_max >= ? AND t_min <= ? ORDER BY t_min',
+    );
+    this.#rawCount = db.prepare(
+      'SELECT coalesce(sum(n), 0) AS n FROM ts_raw_chunk WHERE series = ? AND t_max >= ? AND t_min <= ?',
+    );
+    this.#rollups = db.prepare(
+      `SELECT bucket, min, max, sum, count, last FROM ts_rollup
+       WHERE series = ? AND res = ? AND bucket >= ? AND bucket <= ? ORDER BY bucket LIMIT ?`,
+    );
+    this.#rollupCount = db.prepare(
+      `SELECT count(*) AS n FROM (SELECT 1 FROM ts_rollup
+       WHERE series = ? AND res = ? AND bucket >= ? AND bucket <= ? LIMIT ?)`,
+    );
+    this.#deltas = db.prepare(
+      `SELECT bucket AS ts, delta FROM ts_rollup
+       WHERE series = ? AND res = ? AND bucket >= ? AND bucket <= ? AND delta IS NOT NULL ORDER BY bucket LIMIT ?`,
+    );
+  }
+
+  query(
+    info: SeriesInfo | undefined,
+    q: HistoryQuery,
+    defaults: RetentionPolicy,
+    now: number,
+  ): { resolution: Resolution; points: HistoryPoint[] } {
+    const maxPoints = q.maxPoints ?? DEFAULT_MAX_POINTS;
+    const requested = q.resolution ?? 'auto';
+    if (!(q.from <= q.to)) return { resolution: requested === 'auto' ? 'raw' : requested, points: [] };
+    const policy = effectivePolicy(defaults, info?.retention ?? {});
+    const resolution = requested === 'auto' ? this.#choose(info, q, maxPoints, policy, now) : requested;
+    if (!info) return { resolution, points: [] };
+    const points =
+      resolution === 'raw'
+        ? this.#raw(info.id, q.from, q.to)
+        : this.#rollup(info.id, resolution, q.from, q.to, HARD_POINT_LIMIT);
+    return { resolution, points };
+  }
+
+  consumption(
+    info: SeriesInfo | undefined,
+    from: number,
+    to: number,
+    res: RollupResolution,
+  ): ConsumptionPoint[] {
+    if (!info || !info.counter || !(from <= to)) return [];
+    const rows = this.#deltas.all(
+      info.id,
+      RESOLUTION_CODE[res],
+      bucketStart(from, res),
+      to,
+      HARD_POINT_LIMIT,
+    );
+    return (rows as unknown as ConsumptionPoint[]).map((r) => ({ ts: r.ts, delta: r.delta }));
+  }
+
+  /**
+   * The finest resolution whose points over the window fit maxPoints and whose tier still
+   * holds the window's start; failing all, the coarsest tier that still holds data.
+   */
+  #choose(
+    info: SeriesInfo | undefined,
+    q: HistoryQuery,
+    maxPoints: number,
+    policy: RetentionPolicy,
+    now: number,
+  ): Resolution {
+    const days: Record<Resolution, number | null> = {
+      raw: policy.rawDays,
+      minute: policy.minuteDays,
+      hour: policy.hourDays,
+      day: policy.dayDays,
+    };
+    let coarsestRetained: Resolution | null = null;
+    for (const res of RESOLUTIONS_FINEST_FIRST) {
+      if (q.from < retainedSince(days[res], now)) continue;
+      coarsestRetained = res;
+      if (this.#count(info, res, q.from, q.to, maxPoints) <= maxPoints) return res;
+    }
+    return coarsestRetained ?? 'day';
+  }
+
+  #count(info: SeriesInfo | undefined, res: Resolution, from: number, to: number, maxPoints: number): number {
+    if (!info) {
+      // No data yet: judge by the window alone, so an empty chart still gets a sensible resolution.
+      if (res === 'raw') return Infinity;
+      const size = { minute: 60_000, hour: 3_600_000, day: 86_400_000 }[res];
+      return Math.ceil((to - from) / size);
+    }
+    if (res === 'raw') return Number((this.#rawCount.get(info.id, from, to) as { n: number }).n);
+    const row = this.#rollupCount.get(
+      info.id,
+      RESOLUTION_CODE[res],
+      bucketStart(from, res),
+      to,
+      maxPoints + 1,
+    );
+    return Number((row as { n: number }).n);
+  }
+
+  #raw(series: number, from: number, to: number): HistoryPoint[] {
+    const points: HistoryPoint[] = [];
+    let sorted = true;
+    let lastTs = -Infinity;
+    for (const row of this.#rawChunks.all(series, from, to) as unknown as ChunkRow[]) {
+      const { ts, values } = decodeChunk(row.data);
+      for (let i = 0; i < ts.length; i++) {
+        const t = ts[i]!;
+        if (t < from || t > to) continue;
+        const v = values[i]!;
+        if (t < lastTs) sorted = false;
+        lastTs = t;
+        points.push({ ts: t, min: v, max: v, mean: v, last: v, count: 1 });
+        if (points.length >= HARD_POINT_LIMIT) break;
+      }
+      if (points.length >= HARD_POINT_LIMIT) break;
+    }
+    if (!sorted) points.sort((a, b) => a.ts - b.ts);
+    return points;
+  }
+
+  #rollup(series: number, res: RollupResolution, from: number, to: number, limit: number): HistoryPoint[] {
+    const rows = this.#rollups.all(
+      series,
+      RESOLUTION_CODE[res],
+      bucketStart(from, res),
+      to,
+      limit,
+    ) as unknown as RollupRow[];
+    return rows.map((r) => ({
+      ts: r.bucket,
+      min: r.min,
+      max: r.max,
+      mean: r.sum / r.count,
+      last: r.last,
+      count: r.count,
+    }));
+  }
+}
