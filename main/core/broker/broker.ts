@@ -1,0 +1,297 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import { Aedes, type Client } from 'aedes';
+import type { Logger, MqttBus } from '../../../shared/adapter/contract.ts';
+import { type Acl, mayPublish, maySubscribe } from './acl.ts';
+import { authenticateDevice } from './authenticate.ts';
+import { createBus, DENIED_TOPIC } from './bus.ts';
+import { assertValidAcl, assertValidUsername, type CredentialStore } from './credentials.ts';
+import { GuardedConnection } from './guarded-connection.ts';
+import { type BrokerLimits, maxFrameBytes, resolveLimits } from './limits.ts';
+import { LogThrottle } from './log-throttle.ts';
+import { generatePassword, hashPassword } from './password.ts';
+import { RateLimiter } from './rate-limiter.ts';
+import { RetainedOrigins } from './retained-origins.ts';
+import { isValidTopicFilter } from './topic-filter.ts';
+
+export interface BrokerOptions {
+  host: string;
+  port: number;
+  credentials: CredentialStore;
+  log: Logger;
+  limits?: BrokerLimits;
+}
+
+export interface BrokerStats {
+  clients: number;
+  published: number;
+  deniedAuth: number;
+  deniedAcl: number;
+  dropped: number;
+}
+
+export interface Broker {
+  start(): Promise<{ port: number }>;
+  stop(): Promise<void>;
+  bus: MqttBus;
+  issueCredential(
+    username: string,
+    acl: { publish: string[]; subscribe: string[] },
+  ): Promise<{ username: string; password: string }>;
+  revokeCredential(username: string): Promise<void>;
+  stats(): BrokerStats;
+}
+
+interface Session {
+  acl: Acl;
+  /** messages handed to this client while its socket was still waiting to drain */
+  backlog: number;
+}
+
+type AuthError = Error & { returnCode: number };
+
+export function createBroker(opts: BrokerOptions): Broker {
+  const limits = resolveLimits(opts.limits);
+  const log = opts.log.child({ component: 'broker' });
+  const counters = { published: 0, deniedAuth: 0, deniedAcl: 0, dropped: 0 };
+  const sessions = new WeakMap<Client, Session>();
+  const rate = new RateLimiter(limits.maxMsgsPerSecPerClient);
+  const throttle = new LogThrottle();
+  const origins = new RetainedOrigins();
+  const sockets = new Set<Socket>();
+  let server: Server | null = null;
+
+  // Re-routing instead of failing the callback: aedes closes the connection on an
+  // authorizePublish error, and a device with one wrong topic would then reconnect in a loop.
+  // The client still gets its PUBACK, as with mosquitto.
+  const dropPublish = (packet: { topic: string; retain: boolean; payload: Buffer | string }): void => {
+    packet.topic = DENIED_TOPIC;
+    packet.retain = false;
+    packet.payload = Buffer.alloc(0);
+  };
+
+  const aedes = new Aedes({
+    connectTimeout: 10_000,
+    drainTimeout: 30_000,
+    maxClientsIdLength: 64,
+    maxTopicLevels: 64,
+
+    authenticate(client, username, password, done) {
+      authenticateDevice(opts.credentials, client, username, password).then(
+        (result) => {
+          if (!result.ok) {
+            counters.deniedAuth++;
+            log.warn({ clientId: client.id, username, reason: result.reason }, 'connection refused');
+            const err = Object.assign(new Error(result.reason), {
+              returnCode: result.returnCode,
+            }) as AuthError;
+            return done(err as never, false);
+          }
+          const session: Session = { acl: result.acl, backlog: 0 };
+          sessions.set(client, session);
+          client.conn.on('drain', () => {
+            session.backlog = 0;
+          });
+          done(null, true);
+        },
+        (err: Error) => {
+          counters.deniedAuth++;
+          log.error({ clientId: client.id, reason: err.message }, 'authentication failed');
+          done(Object.assign(err, { returnCode: 3 }) as never, false);
+        },
+      );
+    },
+
+    authorizePublish(client, packet, done) {
+      if (!client) {
+        // a will left over from a session the broker no longer knows: no owner to check
+        counters.deniedAcl++;
+        log.warn(
+          { clientId: null, topic: packet.topic, reason: 'publish without a client' },
+          'publish denied',
+        );
+        return done(new Error('publish without a client'));
+      }
+      const session = sessions.get(client);
+      if (!session) return done(new Error('not authenticated'));
+      const payload = packet.payload as Buffer;
+      if (payload.length > limits.maxPayloadBytes) {
+        counters.dropped++;
+        log.warn(
+          {
+            clientId: client.id,
+            topic: packet.topic,
+            reason: 'payload over limit',
+            bytes: payload.length,
+            limit: limits.maxPayloadBytes,
+          },
+          'publish refused, disconnecting',
+        );
+        return done(new Error('payload over limit'));
+      }
+      if (!rate.take(client.id)) {
+        counters.dropped++;
+        throttle.warn(
+          log,
+          `${client.id}|rate`,
+          { clientId: client.id, topic: packet.topic, reason: 'rate limit' },
+          'publish dropped',
+        );
+        dropPublish(packet);
+        return done(null);
+      }
+      if (!mayPublish(session.acl, packet.topic)) {
+        counters.deniedAcl++;
+        throttle.warn(
+          log,
+          `${client.id}|acl|${packet.topic}`,
+          { clientId: client.id, topic: packet.topic, reason: 'topic not in publish ACL' },
+          'publish denied',
+        );
+        dropPublish(packet);
+        return done(null);
+      }
+      counters.published++;
+      if (packet.retain) origins.record(packet.topic, client.id, payload.length);
+      done(null);
+    },
+
+    authorizeSubscribe(client, sub, done) {
+      const session = sessions.get(client);
+      if (!session || !isValidTopicFilter(sub.topic) || !maySubscribe(session.acl, sub.topic)) {
+        counters.deniedAcl++;
+        log.warn(
+          { clientId: client.id, topic: sub.topic, reason: 'filter not in subscribe ACL' },
+          'subscribe denied',
+        );
+        return done(null, null);
+      }
+      done(null, sub);
+    },
+
+    authorizeForward(client, packet) {
+      if (packet.topic === DENIED_TOPIC) return null;
+      const session = sessions.get(client);
+      if (!session) return null;
+      if (client.conn.writableNeedDrain) {
+        session.backlog++;
+        if (session.backlog > limits.maxQueuedPerClient) {
+          counters.dropped++;
+          throttle.warn(
+            log,
+            `${client.id}|queue`,
+            { clientId: client.id, topic: packet.topic, reason: 'client queue full' },
+            'delivery dropped',
+          );
+          return null;
+        }
+      }
+      return packet;
+    },
+  });
+
+  aedes.on('client', (client) => log.info({ clientId: client.id }, 'device connected'));
+  aedes.on('clientDisconnect', (client) => {
+    rate.forget(client.id);
+    log.info({ clientId: client.id }, 'device disconnected');
+  });
+  aedes.on('clientError', (client, err) =>
+    log.warn({ clientId: client.id, reason: err.message }, 'client error, connection closed'),
+  );
+  aedes.on('connectionError', (client, err) =>
+    log.warn({ clientId: client.id, reason: err.message }, 'connection error'),
+  );
+  // aedes emits 'error' when its persistence fails; unhandled it would crash the core.
+  (aedes as unknown as NodeJS.EventEmitter).on('error', (err: Error) =>
+    log.error({ reason: err.message }, 'broker error'),
+  );
+
+  const onConnection = (socket: Socket): void => {
+    if (sockets.size >= limits.maxConnections) {
+      counters.dropped++;
+      throttle.warn(
+        log,
+        'maxConnections',
+        { remoteAddress: socket.remoteAddress, reason: 'connection limit' },
+        'connection refused',
+      );
+      socket.destroy();
+      return;
+    }
+    socket.setNoDelay(true);
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    let client: Client | null = null;
+    const conn = new GuardedConnection(socket, maxFrameBytes(limits), (reason, declared) => {
+      counters.dropped++;
+      log.warn({ clientId: client?.id ?? null, reason, declared }, 'connection closed: bad frame');
+    });
+    client = aedes.handle(conn);
+  };
+
+  const bus = createBus(aedes, origins, log, () => counters.published++);
+
+  const closeSession = (username: string): Promise<void> => {
+    const live = (aedes as unknown as { clients: Record<string, Client | undefined> }).clients[username];
+    if (!live) return Promise.resolve();
+    return new Promise((resolve) => live.close(() => resolve()));
+  };
+
+  return {
+    bus,
+
+    async start() {
+      if (server) throw new Error('broker already started');
+      await aedes.listen();
+      const srv = createServer(onConnection);
+      server = srv;
+      srv.on('error', (err) => log.error({ reason: err.message }, 'listener error'));
+      await new Promise<void>((resolve, reject) => {
+        srv.once('error', reject);
+        srv.listen(opts.port, opts.host || '127.0.0.1', () => {
+          srv.off('error', reject);
+          resolve();
+        });
+      });
+      const address = srv.address();
+      const port = typeof address === 'object' && address ? address.port : opts.port;
+      log.info({ host: opts.host, port }, 'broker listening');
+      return { port };
+    },
+
+    async stop() {
+      const srv = server;
+      server = null;
+      await new Promise<void>((resolve) => aedes.close(() => resolve()));
+      for (const s of sockets) s.destroy();
+      if (srv) await new Promise<void>((resolve) => srv.close(() => resolve()));
+      log.info({}, 'broker stopped');
+    },
+
+    async issueCredential(username, acl) {
+      assertValidUsername(username);
+      assertValidAcl(acl);
+      const password = generatePassword();
+      await opts.credentials.put({
+        username,
+        passwordHash: await hashPassword(password),
+        publish: [...acl.publish],
+        subscribe: [...acl.subscribe],
+        createdAt: Date.now(),
+      });
+      // a session authenticated with the old credential must not keep the old ACL
+      await closeSession(username);
+      log.info({ clientId: username }, 'credential issued');
+      return { username, password };
+    },
+
+    async revokeCredential(username) {
+      await opts.credentials.delete(username);
+      await closeSession(username);
+      log.info({ clientId: username }, 'credential revoked');
+    },
+
+    stats() {
+      return { clients: aedes.connectedClients ?? 0, ...counters };
+    },
+  };
+}

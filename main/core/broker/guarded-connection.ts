@@ -1,0 +1,56 @@
+import { Duplex } from 'node:stream';
+import type { Socket } from 'node:net';
+import { FrameScanner } from './frame-scanner.ts';
+
+/**
+ * The socket as aedes sees it, with the frame-size guard on the inbound side. aedes reads via
+ * 'readable'/read(), so the guard must sit in the stream rather than beside it.
+ */
+export class GuardedConnection extends Duplex {
+  readonly #socket: Socket;
+
+  constructor(
+    socket: Socket,
+    maxFrameBytes: number,
+    onViolation: (reason: string, declared?: number) => void,
+  ) {
+    super({ allowHalfOpen: false });
+    this.#socket = socket;
+    const scanner = new FrameScanner(maxFrameBytes);
+    socket.on('data', (chunk: Buffer) => {
+      const verdict = scanner.feed(chunk);
+      if (!verdict.ok) {
+        onViolation(verdict.reason, verdict.declared);
+        this.destroy();
+        return;
+      }
+      if (!this.push(chunk)) socket.pause();
+    });
+    socket.on('end', () => this.push(null));
+    socket.on('error', (err) => this.destroy(err));
+    socket.on('close', () => this.destroy());
+  }
+
+  get remoteAddress(): string | undefined {
+    return this.#socket.remoteAddress;
+  }
+
+  override _read(): void {
+    this.#socket.resume();
+  }
+
+  override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
+    if (this.#socket.destroyed) return cb(new Error('socket closed'));
+    if (this.#socket.write(chunk)) cb();
+    else this.#socket.once('drain', () => cb());
+  }
+
+  override _final(cb: (err?: Error | null) => void): void {
+    this.#socket.end(() => cb());
+  }
+
+  override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
+    this.#socket.destroy();
+    cb(err);
+  }
+}
