@@ -1,7 +1,7 @@
 import { connect as tcpConnect } from 'node:net';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import mqtt from 'mqtt';
+import type mqtt from 'mqtt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createBroker, createMemoryCredentialStore, type Broker } from '../../../main/core/broker/index.ts';
 import type { BusMessage } from '../../../shared/adapter/contract.ts';
@@ -84,7 +84,7 @@ describe('broker: authentication', () => {
 
   it('revoking a credential disconnects the live session and refuses the next connect', async () => {
     const { client, cred } = await device('plug-2', { publish: ['plug-2/#'], subscribe: [] });
-    const closed = new Promise((r) => client.once('close', r));
+    const closed = new Promise<void>((r) => client.once('close', () => r()));
     await broker.revokeCredential('plug-2');
     await closed;
     const err = await connectClient(port, {
@@ -208,7 +208,7 @@ describe('broker: ACL, limits and the in-process bus', () => {
     const seen: BusMessage[] = [];
     broker.bus.subscribe('#', (m) => seen.push(m));
     const { client } = await device('plug-1', { publish: ['plug-1/#'], subscribe: [] });
-    const closed = new Promise((r) => client.once('close', r));
+    const closed = new Promise<void>((r) => client.once('close', () => r()));
     client.publish('plug-1/big', Buffer.alloc(2048, 1));
     await closed;
     await sleep(50);
@@ -263,7 +263,7 @@ describe('broker: ACL, limits and the in-process bus', () => {
     const before = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
     await start();
     const { client } = await device('plug-1', { publish: ['plug-1/#'], subscribe: [] });
-    const closed = new Promise((r) => client.once('close', r));
+    const closed = new Promise<void>((r) => client.once('close', () => r()));
     await Promise.all(clients.splice(0).map((c) => c.end(true) && undefined));
     await broker.stop();
     await closed;
