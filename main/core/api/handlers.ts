@@ -1,0 +1,83 @@
+import type { Health, Snapshot } from '../../../shared/api/methods.ts';
+import type { AdapterHost } from '../adapter-host/adapter-host.ts';
+import type { AuditLog } from '../auth/audit-log.ts';
+import type { AuthService } from '../auth/auth-service.ts';
+import type { TimeSeriesStore } from '../history/index.ts';
+import type { DeviceRegistry } from '../registry/device-registry.ts';
+import type { StateStore } from '../state/state-store.ts';
+import { ApiFailure } from './api-failure.ts';
+import type { CallContext, Handlers } from './api-service.ts';
+
+export interface HandlerDeps {
+  auth: AuthService;
+  audit: AuditLog;
+  registry: DeviceRegistry;
+  states: StateStore;
+  adapters: AdapterHost;
+  history: TimeSeriesStore;
+  health: () => Health;
+  snapshot: () => Snapshot;
+}
+
+function sessionOf(ctx: CallContext) {
+  if (!ctx.session) throw new ApiFailure('unauthenticated', 'Log in first.');
+  return ctx.session;
+}
+
+/** What each API method does; validation and role checks happened before these run. */
+export function createHandlers(d: HandlerDeps): Handlers {
+  return {
+    'auth.status': async () => ({ needsSetup: await d.auth.needsSetup() }),
+    'auth.setup': async (p) => d.auth.setup(p.username, p.password),
+    'auth.login': async (p) => d.auth.login(p.username, p.password),
+    'auth.logout': async (_p, ctx) => {
+      await d.auth.logout(sessionOf(ctx).id);
+      return { ok: true };
+    },
+    'auth.me': async (_p, ctx) => sessionOf(ctx).user,
+
+    'site.snapshot': async () => d.snapshot(),
+    'system.health': async () => d.health(),
+
+    'entity.command': async (p) => {
+      await d.adapters.execute(p.entityId, p.command);
+      return { ok: true };
+    },
+    'history.query': async (p) => {
+      if (!d.registry.entities.has(p.entityId)) throw new ApiFailure('not_found', `No entity ${p.entityId}.`);
+      if (!(p.to > p.from))
+        throw new ApiFailure('bad_request', '"to" must be after "from".', [
+          { path: 'to', message: 'before from' },
+        ]);
+      const r = d.history.query({
+        entityId: p.entityId,
+        from: p.from,
+        to: p.to,
+        resolution: p.resolution,
+        maxPoints: p.maxPoints,
+      });
+      return { resolution: r.resolution, points: r.points };
+    },
+
+    'device.update': async (p) => d.registry.updateDevice(p.deviceId, { name: p.name, zoneId: p.zoneId }),
+    'zone.create': async (p) => d.registry.createZone({ name: p.name, kind: p.kind, parentId: p.parentId }),
+    'zone.update': async (p) => d.registry.updateZone(p.zoneId, { name: p.name, parentId: p.parentId }),
+    'zone.delete': async (p) => {
+      await d.registry.deleteZone(p.zoneId);
+      return { ok: true };
+    },
+
+    'user.list': async () => d.auth.listUsers(),
+    'user.create': async (p) => d.auth.createUser(p.username, p.password, p.role),
+    'user.setRole': async (p) => d.auth.setRole(p.userId, p.role),
+    'user.delete': async (p, ctx) => {
+      await d.auth.deleteUser(p.userId, sessionOf(ctx).user.id);
+      return { ok: true };
+    },
+    'user.changePassword': async (p, ctx) => {
+      await d.auth.changePassword(sessionOf(ctx), p.currentPassword, p.newPassword);
+      return { ok: true };
+    },
+    'audit.list': async (p) => d.audit.list(p.limit, p.before),
+  };
+}

@@ -1,0 +1,10 @@
+import type { AdapterModule } from '../../shared/adapter/contract.ts';
+import { mqttAdapter } from '../../adapters/mqtt/index.ts';
+
+/**
+ * The device families this build ships. A host picks from here by the ids named in the
+ * configuration; adding a family is adding a folder under adapters/ and a line here.
+ */
+export const ADAPTERS: Record<string, AdapterModule<never>> = {
+  mqtt: mqttAdapter as AdapterModule<never>,
+};

@@ -1,0 +1,195 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { HTTP_STATUS, MAX_FRAME_BYTES } from '../../shared/api/frames.ts';
+import { ApiConnection } from '../core/api/api-connection.ts';
+import { ApiFailure } from '../core/api/api-failure.ts';
+import type { Core } from '../core/core.ts';
+import { SECURITY_HEADERS } from './security-headers.ts';
+import { serveStatic } from './static-files.ts';
+
+export interface HeadlessServerOptions {
+  core: Core;
+  host: string;
+  port: number;
+  /** the built renderer (dist/renderer) */
+  staticDir: string;
+}
+
+/** A client that can't keep up is dropped rather than buffered without bound. */
+const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, {
+    ...SECURITY_HEADERS,
+    'Content-Type': 'application/json; charset=utf-8',
+    'Cache-Control': 'no-store',
+  });
+  res.end(JSON.stringify(body));
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let size = 0;
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new ApiFailure('bad_request', `Request body over ${limit} bytes.`));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function bearer(req: IncomingMessage): string | null {
+  const h = req.headers.authorization;
+  return h?.startsWith('Bearer ') ? h.slice(7).trim() : null;
+}
+
+/** A browser page from another site must not open our socket (cross-site WebSocket hijacking). */
+function sameOrigin(req: IncomingMessage): boolean {
+  const origin = req.headers.origin;
+  if (!origin) return true;
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Headless mode's HTTP + WebSocket front: the built UI, `GET /healthz`, `POST /api/call/<method>`
+ * and the `/api/ws` frame protocol. Both API pipes go through the same ApiService as Electron IPC.
+ */
+export class HeadlessServer {
+  readonly #opts: HeadlessServerOptions;
+  readonly #http: Server;
+  readonly #wss: WebSocketServer;
+  readonly #connections = new Set<WebSocket>();
+
+  constructor(opts: HeadlessServerOptions) {
+    this.#opts = opts;
+    this.#http = createServer((req, res) => {
+      this.#route(req, res).catch((err: unknown) => {
+        opts.core.log.error({ err, url: req.url }, 'HTTP handler failed');
+        if (!res.headersSent) sendJson(res, 500, { error: { code: 'internal', message: 'internal error' } });
+        else res.destroy();
+      });
+    });
+    this.#http.headersTimeout = 10_000;
+    this.#http.requestTimeout = 30_000;
+    this.#wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+    this.#http.on('upgrade', (req, socket, head) => {
+      const path = (req.url ?? '').split('?')[0];
+      if (path !== '/api/ws' || !sameOrigin(req)) {
+        socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+        socket.destroy();
+        return;
+      }
+      this.#wss.handleUpgrade(req, socket, head, (ws) => this.#accept(ws));
+    });
+  }
+
+  async start(): Promise<{ url: string; port: number }> {
+    await new Promise<void>((resolve, reject) => {
+      this.#http.once('error', reject);
+      this.#http.listen(this.#opts.port, this.#opts.host, () => resolve());
+    });
+    const { port } = this.#http.address() as AddressInfo;
+    const host = this.#opts.host === '0.0.0.0' || this.#opts.host === '::' ? '127.0.0.1' : this.#opts.host;
+    return { url: `http://${host.includes(':') ? `[${host}]` : host}:${port}/`, port };
+  }
+
+  async stop(): Promise<void> {
+    for (const ws of this.#connections) ws.close(1001, 'server stopping');
+    this.#wss.close();
+    this.#http.closeAllConnections();
+    await new Promise<void>((resolve) => this.#http.close(() => resolve()));
+  }
+
+  #accept(ws: WebSocket): void {
+    const { core } = this.#opts;
+    this.#connections.add(ws);
+    const conn = new ApiConnection(
+      {
+        api: core.api,
+        auth: core.parts.auth,
+        snapshot: async () => core.snapshot(),
+        log: core.log.child({ transport: 'ws' }),
+      },
+      (frame) => {
+        if (ws.readyState !== ws.OPEN) return;
+        if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+          core.log.warn({ buffered: ws.bufferedAmount }, 'slow WebSocket client dropped');
+          ws.terminate();
+          return;
+        }
+        ws.send(JSON.stringify(frame));
+      },
+      'ws',
+    );
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) return void conn.receive('\u0000binary');
+      void conn.receive(data.toString());
+    });
+    ws.on('close', () => {
+      conn.close();
+      this.#connections.delete(ws);
+    });
+    ws.on('error', () => ws.terminate());
+  }
+
+  async #route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const { core } = this.#opts;
+    const url = req.url ?? '/';
+    const path = url.split('?')[0] ?? '/';
+    if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
+      return sendJson(res, 200, core.health());
+    }
+    if (path.startsWith('/api/call/')) {
+      if (req.method !== 'POST')
+        return sendJson(res, 405, { error: { code: 'bad_request', message: 'Use POST.' } });
+      return this.#apiCall(req, res, decodeURIComponent(path.slice('/api/call/'.length)));
+    }
+    if (path.startsWith('/api/'))
+      return sendJson(res, 404, { error: { code: 'not_found', message: 'No such endpoint.' } });
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return sendJson(res, 405, { error: { code: 'bad_request', message: 'Method not allowed.' } });
+    if (!serveStatic(this.#opts.staticDir, path, res, SECURITY_HEADERS)) {
+      sendJson(res, 404, {
+        error: { code: 'not_found', message: 'Not found (is the UI built? npm run build:renderer).' },
+      });
+    }
+  }
+
+  async #apiCall(req: IncomingMessage, res: ServerResponse, method: string): Promise<void> {
+    const { core } = this.#opts;
+    try {
+      const type = req.headers['content-type'] ?? '';
+      // Requiring JSON keeps simple cross-site form posts out (they cannot send this content type).
+      if (!type.startsWith('application/json'))
+        throw new ApiFailure('bad_request', 'Send the parameters as application/json.');
+      const body = await readBody(req, MAX_FRAME_BYTES);
+      let params: unknown = {};
+      if (body.trim() !== '') {
+        try {
+          params = JSON.parse(body);
+        } catch {
+          throw new ApiFailure('bad_request', 'The body is not valid JSON.');
+        }
+      }
+      const session = core.parts.auth.authenticate(bearer(req));
+      const result = await core.api.call(method, params, { session, transport: 'http' });
+      sendJson(res, 200, { result });
+    } catch (err) {
+      const failure = err instanceof ApiFailure ? err : new ApiFailure('internal', 'internal error');
+      if (!(err instanceof ApiFailure)) core.log.error({ err, method }, 'HTTP API call failed');
+      sendJson(res, HTTP_STATUS[failure.code], { error: failure.toBody() });
+    }
+  }
+}
