@@ -3,6 +3,8 @@ import { encodeChunk } from './raw-chunk.ts';
 import { aggregateSorted } from './rollup.ts';
 import type { SeriesRegistry } from './series-registry.ts';
 
+export const CHUNK_SPAN_MS = 3_600_000;
+
 /**
  * Writes a batch of samples in one transaction: per series one raw chunk, one upsert per
  * touched bucket and resolution, and the counter's newest reading. Raw and rollups commit
@@ -59,7 +61,23 @@ export class BatchWriter {
           sTs[k] = ts[indices[k]!]!;
           sValues[k] = values[indices[k]!]!;
         }
-        this.#insertChunk.run(info.id, sTs[0]!, sTs[n - 1]!, n, encodeChunk(sTs, sValues));
+        // A chunk never spans two hours, so a backfill of months still expires, and is
+        // counted, hour by hour rather than as one blob.
+        for (let start = 0; start < n;) {
+          const hourEnd = (Math.floor(sTs[start]! / CHUNK_SPAN_MS) + 1) * CHUNK_SPAN_MS;
+          let end = start + 1;
+          while (end < n && sTs[end]! < hourEnd) end++;
+          const cTs = sTs.subarray(start, end);
+          const cValues = sValues.subarray(start, end);
+          this.#insertChunk.run(
+            info.id,
+            cTs[0]!,
+            cTs[end - start - 1]!,
+            end - start,
+            encodeChunk(cTs, cValues),
+          );
+          start = end;
+        }
         const { buckets, counter } = aggregateSorted(
           sTs,
           sValues,

@@ -33,7 +33,8 @@ interface RollupRow {
 
 export class HistoryReader {
   readonly #rawChunks: StatementSync;
-  readonly #rawCount: StatementSync;
+  readonly #rawCountInside: StatementSync;
+  readonly #rawEdgeChunks: StatementSync;
   readonly #rollups: StatementSync;
   readonly #rollupCount: StatementSync;
   readonly #deltas: StatementSync;
@@ -43,8 +44,12 @@ export class HistoryReader {
     this.#rawChunks = db.prepare(
       'SELECT n, data FROM ts_raw_chunk WHERE series = ? AND t_max >= ? AND t_min <= ? ORDER BY t_min',
     );
-    this.#rawCount = db.prepare(
-      'SELECT coalesce(sum(n), 0) AS n FROM ts_raw_chunk WHERE series = ? AND t_max >= ? AND t_min <= ?',
+    this.#rawCountInside = db.prepare(
+      'SELECT coalesce(sum(n), 0) AS n FROM ts_raw_chunk WHERE series = ? AND t_min >= ? AND t_max <= ?',
+    );
+    this.#rawEdgeChunks = db.prepare(
+      `SELECT n, data FROM ts_raw_chunk WHERE series = ?1 AND t_max >= ?2 AND t_min <= ?3
+       AND (t_min < ?2 OR t_max > ?3)`,
     );
     this.#rollups = db.prepare(
       `SELECT bucket, min, max, sum, count, last FROM ts_rollup
@@ -129,7 +134,7 @@ export class HistoryReader {
       const size = { minute: 60_000, hour: 3_600_000, day: 86_400_000 }[res];
       return Math.ceil((to - from) / size);
     }
-    if (res === 'raw') return Number((this.#rawCount.get(info.id, from, to) as { n: number }).n);
+    if (res === 'raw') return this.#countRaw(info.id, from, to, maxPoints);
     const row = this.#rollupCount.get(
       info.id,
       RESOLUTION_CODE[res],
@@ -138,6 +143,16 @@ export class HistoryReader {
       maxPoints + 1,
     );
     return Number((row as { n: number }).n);
+  }
+
+  /** Exact up to maxPoints + 1: only chunks straddling the window's ends are opened. */
+  #countRaw(series: number, from: number, to: number, maxPoints: number): number {
+    let count = Number((this.#rawCountInside.get(series, from, to) as { n: number }).n);
+    for (const row of this.#rawEdgeChunks.iterate(series, from, to) as Iterable<ChunkRow>) {
+      if (count > maxPoints) break;
+      for (const t of decodeChunk(row.data).ts) if (t >= from && t <= to) count++;
+    }
+    return count;
   }
 
   #raw(series: number, from: number, to: number): HistoryPoint[] {

@@ -16,7 +16,7 @@ const MIGRATIONS: readonly string[] = [
     last_ts INTEGER,
     last_value REAL
   );
-  -- One row per series per flushed batch: a row per sample would make the B-tree, not the
+  -- One row per series per flushed batch and hour: a row per sample would make the B-tree, not the
   -- data, the cost of ingest. data = Float64Array [ts..., value...], sorted by ts.
   CREATE TABLE ts_raw_chunk (
     id INTEGER PRIMARY KEY,
