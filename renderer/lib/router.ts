@@ -1,0 +1,50 @@
+import { useSyncExternalStore } from 'react';
+
+/** Hash routes: they work from the headless server and from a file:// page in Electron alike. */
+export type Route =
+  | { page: 'overview' }
+  | { page: 'devices' }
+  | { page: 'device'; deviceId: string }
+  | { page: 'settings'; tab: string | null };
+
+export function parseRoute(hash: string): Route {
+  const parts = hash
+    .replace(/^#\/?/, '')
+    .split('/')
+    .filter((p) => p.length > 0)
+    .map((p) => {
+      try {
+        return decodeURIComponent(p);
+      } catch {
+        return p;
+      }
+    });
+  const [head, arg] = parts;
+  if (head === 'devices' && arg) return { page: 'device', deviceId: arg };
+  if (head === 'devices') return { page: 'devices' };
+  if (head === 'settings') return { page: 'settings', tab: arg ?? null };
+  return { page: 'overview' };
+}
+
+export function href(route: Route): string {
+  switch (route.page) {
+    case 'overview':
+      return '#/';
+    case 'devices':
+      return '#/devices';
+    case 'device':
+      return `#/devices/${encodeURIComponent(route.deviceId)}`;
+    case 'settings':
+      return route.tab ? `#/settings/${encodeURIComponent(route.tab)}` : '#/settings';
+  }
+}
+
+function subscribe(cb: () => void): () => void {
+  window.addEventListener('hashchange', cb);
+  return () => window.removeEventListener('hashchange', cb);
+}
+
+export function useRoute(): Route {
+  const hash = useSyncExternalStore(subscribe, () => window.location.hash);
+  return parseRoute(hash);
+}
