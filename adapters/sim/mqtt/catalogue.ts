@@ -119,8 +119,8 @@ export function deviceCatalogue(model: BuildingModel): SimDeviceDefinition[] {
     name: 'Main meter',
     model: 'TS-EM3',
     entities: [
-      powerSensor('import_power', 'Import power', (s) => s.meter.importPowerW),
-      powerSensor('export_power', 'Export power', (s) => s.meter.exportPowerW),
+      meterPowerSensor('import_power', 'Import power', (s) => s.meter.importPowerW),
+      meterPowerSensor('export_power', 'Export power', (s) => s.meter.exportPowerW),
       energySensor('import_energy', 'Import energy', (s) => s.meter.importEnergyKWh),
       energySensor('export_energy', 'Export energy', (s) => s.meter.exportEnergyKWh),
     ],
@@ -147,6 +147,19 @@ function powerSensor(objectId: string, name: string, read: (s: BuildingSnapshot)
     decimals: 1,
     deadband: 2,
     relative: 0.03,
+  });
+}
+
+/** A fixed band, not a share: one appliance switching must show on a meter carrying kilowatts. */
+function meterPowerSensor(objectId: string, name: string, read: (s: BuildingSnapshot) => number): SimEntity {
+  return sensor(objectId, {
+    name,
+    deviceClass: 'power',
+    unit: 'W',
+    stateClass: 'measurement',
+    read,
+    decimals: 1,
+    deadband: 10,
   });
 }
 

@@ -176,7 +176,9 @@ export class SimMqttDevice {
     } catch (err) {
       this.#log.warn({ topic, err: (err as Error).message }, 'command rejected');
     }
-    // Echo the (possibly unchanged) truth at once, so a controller never waits for the next heartbeat.
+    // Echo the (possibly unchanged) truth at once, so a controller never waits for the next heartbeat;
+    // then let every other device catch up (the meter moves when a plug switches).
+    this.publishStates(true).catch((err: Error) => this.#log.warn({ err: err.message }, 'echo failed'));
     this.#onCommand();
   }
 
