@@ -1,0 +1,69 @@
+import { expect, test } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { ADMIN, signIn, snapshot, tokenOf } from './helpers.ts';
+
+async function openDevices(page: Page) {
+  await signIn(page, ADMIN);
+  await page.getByTestId('nav-devices').click();
+  await expect(page.getByTestId('devices-page')).toBeVisible();
+}
+
+test('the demo site devices are listed with zone, availability and live values', async ({ page }) => {
+  await openDevices(page);
+  const rows = page.locator('[data-testid^="device-row-"]');
+  await expect.poll(() => rows.count()).toBeGreaterThanOrEqual(10);
+  for (const name of ['Main meter', 'PV inverter', 'Coffee machine', 'Office thermostat']) {
+    await expect(page.locator(`[data-testid^="device-row-"][data-name="${name}"]`)).toBeVisible();
+  }
+  await expect(page.locator('[data-testid^="availability-"][data-state="online"]').first()).toBeVisible();
+
+  await page.getByTestId('device-search').fill('coffee');
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toHaveAttribute('data-name', 'Coffee machine');
+  await page.getByTestId('device-search').fill('no-such-device-xyz');
+  await expect(page.getByTestId('devices-empty')).toBeVisible();
+});
+
+test('toggling a plug shows the state the device reports back through the broker', async ({
+  page,
+  request,
+}) => {
+  await openDevices(page);
+  const row = page.locator('[data-testid^="device-row-"][data-name="Coffee machine"]');
+  const toggle = row.locator('[data-testid^="control-switch-"]').first();
+  await expect(toggle).toBeEnabled();
+  await expect(toggle).toHaveAttribute('data-state', /^(on|off)$/);
+  const before = await toggle.getAttribute('data-state');
+  const entityId = (await toggle.getAttribute('data-testid'))!.replace('control-switch-', '');
+  const token = await tokenOf(page);
+  const tsBefore = (await snapshot(request, token)).states[entityId]?.ts ?? 0;
+
+  await toggle.click();
+  const expected = before === 'on' ? 'off' : 'on';
+  await expect(toggle).toHaveAttribute('data-state', expected);
+  await expect(toggle).toHaveAttribute('data-pending', 'false');
+
+  // The server's own view agrees, and the value is a fresh report from the device, not the command.
+  const after = (await snapshot(request, token)).states[entityId]!;
+  expect(after.value).toBe(expected === 'on');
+  expect(after.ts).toBeGreaterThan(tsBefore);
+  expect(after.source).not.toMatch(/ui|api|command/i);
+
+  // And back again.
+  await toggle.click();
+  await expect(toggle).toHaveAttribute('data-state', before!);
+});
+
+test('changing a thermostat setpoint', async ({ page }) => {
+  await openDevices(page);
+  const row = page.locator('[data-testid^="device-row-"][data-name="Office thermostat"]');
+  const value = row.locator('[data-testid^="setpoint-value-"]');
+  await expect(value).toHaveAttribute('data-value', /\d/);
+  const before = Number(await value.getAttribute('data-value'));
+  await row.locator('[data-testid^="setpoint-up-"]').click();
+  await expect.poll(async () => Number(await value.getAttribute('data-value'))).toBeGreaterThan(before);
+  const raised = Number(await value.getAttribute('data-value'));
+  expect(raised - before).toBeLessThanOrEqual(1);
+  await row.locator('[data-testid^="setpoint-down-"]').click();
+  await expect.poll(async () => Number(await value.getAttribute('data-value'))).toBe(before);
+});

@@ -1,0 +1,26 @@
+import { fileURLToPath } from 'node:url';
+import { expect, test } from '@playwright/test';
+import { ADMIN, signIn } from './helpers.ts';
+
+const shots = (name: string) => fileURLToPath(new URL(`../../docs/screenshots/${name}.png`, import.meta.url));
+
+test('screenshots of the real UI for the README', async ({ page }) => {
+  await signIn(page, ADMIN);
+  await expect(page.getByTestId('summary-grid')).not.toContainText('—');
+  await page.screenshot({ path: shots('overview'), fullPage: true });
+
+  await page.getByTestId('nav-devices').click();
+  await expect(page.locator('[data-testid^="device-row-"]').first()).toBeVisible();
+  await page.screenshot({ path: shots('devices'), fullPage: true });
+
+  await page.locator('[data-testid^="device-row-"][data-name="Office multisensor"] a').first().click();
+  const chart = page.locator('[data-testid^="history-chart-"]').first();
+  await expect(chart).toHaveAttribute('data-state', 'ready', { timeout: 30_000 });
+  await page.screenshot({ path: shots('device-detail'), fullPage: true });
+
+  await page.getByTestId('nav-settings').click();
+  await page.getByTestId('settings-tab-audit').click();
+  await expect(page.getByTestId('audit-table')).toBeVisible();
+  await expect(page.locator('[data-testid="audit-table"] tbody tr').first()).toBeVisible();
+  await page.screenshot({ path: shots('settings'), fullPage: true });
+});
