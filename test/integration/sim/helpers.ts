@@ -44,12 +44,13 @@ export function topicMatches(filter: string, topic: string): boolean {
 
 export interface Mosquitto {
   url: string;
+  port: number;
   pid: number;
   stop(): Promise<void>;
 }
 
 /** Debian's mosquitto with a password file and an ACL generated from the device specs; anonymous refused. */
-export async function startMosquitto(specs: SimDeviceSpec[]): Promise<Mosquitto> {
+export async function startMosquitto(specs: SimDeviceSpec[], fixedPort?: number): Promise<Mosquitto> {
   const dir = mkdtempSync(join(tmpdir(), 'truss-sim-mosq-'));
   const creds = credentialsFor(specs);
   const passwd = join(dir, 'passwd');
@@ -67,7 +68,7 @@ export async function startMosquitto(specs: SimDeviceSpec[]): Promise<Mosquitto>
     acl.push('');
   }
   writeFileSync(join(dir, 'acl'), acl.join('\n'), { mode: 0o600 });
-  const port = await freePort();
+  const port = fixedPort ?? (await freePort());
   writeFileSync(
     join(dir, 'mosquitto.conf'),
     [
@@ -91,6 +92,7 @@ export async function startMosquitto(specs: SimDeviceSpec[]): Promise<Mosquitto>
   await waitForPort(port, () => (proc.exitCode !== null ? `mosquitto exited: ${stderr}` : null));
   return {
     url: `mqtt://127.0.0.1:${port}`,
+    port,
     pid: proc.pid!,
     async stop() {
       if (proc.exitCode === null) process.kill(proc.pid!, 'SIGTERM');

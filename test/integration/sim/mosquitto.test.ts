@@ -297,3 +297,44 @@ describe('virtual building on Debian mosquitto (password file, ACL, no anonymous
     await vb2.stop();
   });
 });
+
+describe('virtual building across a broker restart', () => {
+  it('devices reconnect on their own and announce discovery and availability again', async () => {
+    const vb = createVirtualBuilding({ seed: 5, now: clock, tickMs: 250 });
+    let broker = await startMosquitto(vb.devices());
+    try {
+      await vb.connect({ url: broker.url, credentials: credentialsFor(vb.devices()) });
+      const port = broker.port;
+      await broker.stop();
+      // a fresh broker with no retained state, on the same port
+      broker = await startMosquitto(vb.devices(), port);
+      const obs = await Observer.connect(broker.url, 'observer-2', ['homeassistant/#', 'truss-sim/#']);
+      try {
+        for (const spec of vb.devices()) {
+          await obs.waitFor(
+            (m) => m.topic === `truss-sim/${spec.nodeId}/availability` && m.payload === 'online',
+            `${spec.nodeId} back online`,
+            0,
+            20_000,
+          );
+        }
+        await obs.waitFor(
+          (m) => m.topic === 'homeassistant/climate/sim-office-thermostat/thermostat/config',
+          'discovery again',
+        );
+        const from = obs.messages.length;
+        await obs.client.publishAsync('truss-sim/sim-office-plug-2/relay/set', 'OFF', { qos: 1 });
+        await obs.waitFor(
+          (m) => m.topic === 'truss-sim/sim-office-plug-2/relay' && m.payload === 'OFF',
+          'cmd',
+          from,
+        );
+      } finally {
+        await obs.close();
+      }
+    } finally {
+      await vb.stop();
+      await broker.stop();
+    }
+  });
+});
