@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectAsync } from 'mqtt';
 import { createVirtualBuilding } from '../../../adapters/sim/index.ts';
 import type { VirtualBuilding } from '../../../adapters/sim/index.ts';
+import type { Logger } from '../../../shared/adapter/contract.ts';
 import { Observer, credentialsFor, startMosquitto, topicMatches } from './helpers.ts';
 import type { Mosquitto } from './helpers.ts';
 
@@ -9,13 +10,22 @@ const START = Date.UTC(2026, 0, 12, 9); // Monday 10:00 local
 const t0 = Date.now();
 const clock = () => START + (Date.now() - t0);
 
+const warnings: Array<{ obj: Record<string, unknown>; msg?: string }> = [];
+const recordingLog: Logger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (obj, msg) => void warnings.push({ obj: obj as Record<string, unknown>, msg }),
+  error: (obj, msg) => void warnings.push({ obj: obj as Record<string, unknown>, msg }),
+  child: () => recordingLog,
+};
+
 describe('virtual building on Debian mosquitto (password file, ACL, no anonymous)', () => {
   let broker: Mosquitto;
   let vb: VirtualBuilding;
   let obs: Observer;
 
   beforeAll(async () => {
-    vb = createVirtualBuilding({ seed: 2, now: clock, tickMs: 250 });
+    vb = createVirtualBuilding({ seed: 2, now: clock, tickMs: 250, log: recordingLog });
     broker = await startMosquitto(vb.devices());
     obs = await Observer.connect(broker.url, 'observer', ['homeassistant/#', 'truss-sim/#']);
   });
@@ -195,6 +205,16 @@ describe('virtual building on Debian mosquitto (password file, ACL, no anonymous
       brightness: before.lights.office!.brightness,
     });
     expect(after.plugs['office-plug-1']!.on).toBe(true);
+    const rejected = warnings.filter((w) => w.msg === 'command rejected').map((w) => w.obj.topic);
+    expect(rejected).toEqual(
+      expect.arrayContaining([
+        'truss-sim/sim-office-thermostat/thermostat/mode/set',
+        'truss-sim/sim-office-thermostat/thermostat/setpoint/set',
+        'truss-sim/sim-office-light/light/set',
+        'truss-sim/sim-office-plug-1/relay/set',
+      ]),
+    );
+    expect(warnings.some((w) => w.msg === 'command on an unknown topic ignored')).toBe(true);
     // and a good command still works afterwards
     await obs.client.publishAsync('truss-sim/sim-office-light/light/set', '{"state":"ON","brightness":128}', {
       qos: 1,
