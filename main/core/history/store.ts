@@ -12,6 +12,8 @@ const DEFAULT_MAX_BATCH = 10_000;
 /** While the database refuses writes we hold samples, but never without bound. */
 const MAX_BUFFER_BATCHES = 50;
 const MAINTENANCE_INTERVAL_MS = 15 * 60_000;
+/** Soon after start-up, so a process restarted more often than the interval still purges. */
+const FIRST_MAINTENANCE_MS = 60_000;
 /** Per maintenance call: long enough to make progress, short enough not to stall ingest. */
 const MAINTENANCE_BUDGET_MS = 100;
 /** Another connection (the document store) may hold the write lock briefly. */
@@ -52,7 +54,7 @@ export function openTimeSeriesStore(opts: TimeSeriesStoreOptions): TimeSeriesSto
 
   const flushTimer = setInterval(() => flushSafely('timer'), flushIntervalMs);
   flushTimer.unref();
-  let maintenanceTimer: NodeJS.Timeout = setTimeout(maintainInBackground, MAINTENANCE_INTERVAL_MS);
+  let maintenanceTimer: NodeJS.Timeout = setTimeout(maintainInBackground, FIRST_MAINTENANCE_MS);
   maintenanceTimer.unref();
 
   function reject(reason: string, entityId: unknown): void {
