@@ -94,6 +94,7 @@ export type SiteSummary = {
 };
 
 const PV_WORDS = /\b(pv|solar|inverter|photovoltaic)/i;
+const EXPORT_WORDS = /export|feed.?in|return/i;
 const METER_WORDS = /\b(main meter|meter|grid|mains|import)/i;
 
 function powerInWatts(e: Entity, v: number): number {
@@ -122,8 +123,24 @@ export function siteSummary(site: SiteState, byDevice: Map<string, Entity[]>): S
       if (n === null) continue;
       const w = powerInWatts(e, n);
       if (isPv) pv = (pv ?? 0) + w;
-      else if (grid === null) grid = w;
+      // A meter may report import and export as two positive powers: net = import - export.
+      else grid = (grid ?? 0) + (EXPORT_WORDS.test(`${e.key} ${e.name}`) ? -w : w);
     }
   }
   return { gridPowerW: grid, pvPowerW: pv, devicesOnline: online, devicesTotal: devices.length };
+}
+
+/**
+ * An entity's name without its device's name in front ("Coffee machine power" -> "Power"); an
+ * entity named exactly like its device is labelled by what it is ("Outlet", "Light").
+ */
+export function shortEntityName(e: Entity, deviceName: string | undefined): string {
+  if (deviceName) {
+    if (e.name === deviceName) {
+      const what = e.deviceClass ?? e.kind.replace('_', ' ');
+      return what.charAt(0).toUpperCase() + what.slice(1);
+    }
+    if (e.name.startsWith(`${deviceName} `)) return e.name.slice(deviceName.length + 1);
+  }
+  return e.name;
 }

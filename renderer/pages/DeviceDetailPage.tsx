@@ -4,7 +4,13 @@ import type { PublicUser } from '../../shared/domain/user.ts';
 import { METHODS, roleAllows } from '../../shared/api/methods.ts';
 import type { SiteState } from '../store/site-store.ts';
 import { useSessionObject } from '../store/context.ts';
-import { entitiesByDevice, isChartable, isControllable, zonePath } from '../lib/site-model.ts';
+import {
+  entitiesByDevice,
+  isChartable,
+  isControllable,
+  shortEntityName,
+  zonePath,
+} from '../lib/site-model.ts';
 import { href } from '../lib/router.ts';
 import { useAction } from '../lib/use-action.ts';
 import { useNow } from '../lib/use-now.ts';
@@ -83,7 +89,7 @@ export function DeviceDetailPage({ site, deviceId, user, canControl }: Props) {
               {entities.map((e) => (
                 <tr key={e.id} data-testid={`entity-row-${e.id}`}>
                   <td>
-                    {e.name}
+                    {shortEntityName(e, device.name)}
                     <div className="muted small">{[e.kind, e.deviceClass].filter(Boolean).join(' · ')}</div>
                   </td>
                   <td>
@@ -123,7 +129,8 @@ export function DeviceDetailPage({ site, deviceId, user, canControl }: Props) {
             {chartable.map((e) => (
               <section key={e.id} className="card">
                 <h3>
-                  {e.name} {e.unit ? <span className="muted small">({e.unit})</span> : null}
+                  {shortEntityName(e, device.name)}{' '}
+                  {e.unit ? <span className="muted small">({e.unit})</span> : null}
                 </h3>
                 <HistoryChart entity={e} range={range} />
               </section>

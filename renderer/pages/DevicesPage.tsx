@@ -1,7 +1,7 @@
 import { useDeferredValue, useMemo, useState } from 'react';
 import type { Device } from '../../shared/domain/device.ts';
 import type { SiteState } from '../store/site-store.ts';
-import { entitiesByDevice, isControllable, zonePath } from '../lib/site-model.ts';
+import { entitiesByDevice, isControllable, shortEntityName, zonePath } from '../lib/site-model.ts';
 import { href } from '../lib/router.ts';
 import { useNow } from '../lib/use-now.ts';
 import { EntityValue } from '../components/EntityValue.tsx';
@@ -101,7 +101,7 @@ export function DevicesPage({ site, canControl }: { site: SiteState; canControl:
         <tbody>
           {rows.map(({ d, path }) => {
             const entities = byDevice.get(d.id) ?? [];
-            const values = entities.filter((e) => !isControllable(e) && e.kind !== 'event');
+            const values = entities.filter((e) => e.kind !== 'event' && e.kind !== 'switch');
             const controls = entities.filter(isControllable);
             return (
               <tr
@@ -123,7 +123,7 @@ export function DevicesPage({ site, canControl }: { site: SiteState; canControl:
                 <td className="values">
                   {values.slice(0, MAX_VALUES_PER_ROW).map((e) => (
                     <span key={e.id} className="chip" title={e.name}>
-                      <span className="chip-label">{e.deviceClass ?? e.name}</span>
+                      <span className="chip-label">{shortEntityName(e, d.name)}</span>
                       <EntityValue entity={e} state={site.states[e.id]} />
                     </span>
                   ))}

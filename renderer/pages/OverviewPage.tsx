@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import type { Device } from '../../shared/domain/device.ts';
 import type { Entity } from '../../shared/domain/entity.ts';
 import type { SiteState } from '../store/site-store.ts';
-import { entitiesByDevice, siteSummary, zoneTree } from '../lib/site-model.ts';
+import { entitiesByDevice, shortEntityName, siteSummary, zoneTree } from '../lib/site-model.ts';
 import type { ZoneNode } from '../lib/site-model.ts';
 import { formatNumber } from '../lib/format.ts';
 import { href } from '../lib/router.ts';
@@ -25,16 +25,56 @@ function SummaryTile(props: { label: string; value: string; sub?: string; testId
 
 const HIDDEN_KINDS = new Set<Entity['kind']>(['event']);
 
+type Headline = { key: string; label: string; text: string };
+
+function mean(xs: number[]): number | null {
+  return xs.length === 0 ? null : xs.reduce((a, b) => a + b, 0) / xs.length;
+}
+
+/** The figures a building manager scans a room for: climate, air, presence, load. */
+function roomHeadline(entities: Entity[], site: SiteState): Headline[] {
+  const nums = (cls: string) =>
+    entities
+      .filter((e) => e.kind === 'sensor' && e.deviceClass === cls)
+      .map((e) => site.states[e.id])
+      .map((st) => (st && typeof st.value === 'number' && st.quality !== 'bad' ? st.value : null))
+      .filter((v): v is number => v !== null);
+  const out: Headline[] = [];
+  const t = mean(nums('temperature'));
+  if (t !== null) out.push({ key: 'temperature', label: 'Temp.', text: formatNumber(t, '°C') });
+  const climate = entities.find((e) => e.kind === 'climate');
+  const cv = climate ? site.states[climate.id]?.value : undefined;
+  if (cv && typeof cv === 'object' && typeof cv.setpoint === 'number') {
+    out.push({ key: 'setpoint', label: 'Setpoint', text: formatNumber(cv.setpoint, '°C') });
+  }
+  const h = mean(nums('humidity'));
+  if (h !== null) out.push({ key: 'humidity', label: 'RH', text: formatNumber(h, '%') });
+  const co2 = mean(nums('carbon_dioxide'));
+  if (co2 !== null) out.push({ key: 'co2', label: 'CO₂', text: formatNumber(co2, 'ppm') });
+  const occ = entities.filter((e) => e.kind === 'binary_sensor' && e.deviceClass === 'occupancy');
+  if (occ.length > 0) {
+    const any = occ.some((e) => site.states[e.id]?.value === true);
+    out.push({ key: 'occupancy', label: 'Presence', text: any ? 'Occupied' : 'Clear' });
+  }
+  const power = nums('power');
+  if (power.length > 0) {
+    const w = power.reduce((a, b) => a + b, 0);
+    out.push({ key: 'power', label: 'Load', text: kw(w) });
+  }
+  return out;
+}
+
 function RoomCard(props: {
   title: string;
   devices: Device[];
   byDevice: Map<string, Entity[]>;
   site: SiteState;
   testId: string;
+  headline?: boolean;
 }) {
-  const rows = props.devices.flatMap((d) =>
-    (props.byDevice.get(d.id) ?? []).filter((e) => !HIDDEN_KINDS.has(e.kind)).map((e) => ({ d, e })),
-  );
+  const { site, byDevice } = props;
+  const all = props.devices.flatMap((d) => byDevice.get(d.id) ?? []);
+  const headline = props.headline === false ? [] : roomHeadline(all, site);
   const offline = props.devices.filter((d) => d.availability === 'offline').length;
   return (
     <section className="card room" data-testid={props.testId}>
@@ -45,21 +85,37 @@ function RoomCard(props: {
           {offline > 0 ? <span className="badge badge-bad"> {offline} offline</span> : null}
         </span>
       </header>
-      {rows.length === 0 ? <p className="muted small">No devices here yet.</p> : null}
-      <table className="kv">
-        <tbody>
-          {rows.map(({ d, e }) => (
-            <tr key={e.id} className={d.availability === 'offline' ? 'is-offline' : ''}>
-              <th>
-                <a href={href({ page: 'device', deviceId: d.id })}>{e.name}</a>
-              </th>
-              <td>
-                <EntityValue entity={e} state={props.site.states[e.id]} />
-              </td>
-            </tr>
+      {headline.length > 0 ? (
+        <div className="headline">
+          {headline.map((h) => (
+            <div key={h.key} className="hl" data-testid={`${props.testId}-${h.key}`}>
+              <div className="hl-label">{h.label}</div>
+              <div className="hl-value">{h.text}</div>
+            </div>
           ))}
-        </tbody>
-      </table>
+        </div>
+      ) : null}
+      {props.devices.length === 0 ? <p className="muted small">No devices here yet.</p> : null}
+      <ul className="room-devices">
+        {props.devices.map((d) => (
+          <li key={d.id} className={d.availability === 'offline' ? 'is-offline' : ''}>
+            <a href={href({ page: 'device', deviceId: d.id })} className="rd-name">
+              <span className={`dot-sm av-${d.availability}`} aria-label={d.availability} />
+              {d.name}
+            </a>
+            <span className="rd-values">
+              {(byDevice.get(d.id) ?? [])
+                .filter((e) => !HIDDEN_KINDS.has(e.kind))
+                .map((e) => (
+                  <span key={e.id} className="chip" title={e.name}>
+                    <span className="chip-label">{shortEntityName(e, d.name)}</span>
+                    <EntityValue entity={e} state={site.states[e.id]} />
+                  </span>
+                ))}
+            </span>
+          </li>
+        ))}
+      </ul>
     </section>
   );
 }
@@ -92,6 +148,7 @@ function ZoneSection(props: { node: ZoneNode; byDevice: Map<string, Entity[]>; s
             byDevice={props.byDevice}
             site={props.site}
             testId={`zone-card-${node.zone.id}`}
+            headline={false}
           />
         ) : null}
         {rooms.map((r) => (
@@ -151,6 +208,7 @@ export function OverviewPage({ site }: { site: SiteState }) {
               byDevice={byDevice}
               site={site}
               testId="zone-card-unassigned"
+              headline={false}
             />
           </div>
         </section>
