@@ -16,6 +16,10 @@ test('screenshots of the real UI for the README', async ({ page }) => {
   await page.locator('[data-testid^="device-row-"][data-name="Office multisensor"] a').first().click();
   const chart = page.locator('[data-testid^="history-chart-"]').first();
   await expect(chart).toHaveAttribute('data-state', 'ready', { timeout: 30_000 });
+  // Let the chart settle at its final width (it re-renders when its box is resized).
+  await expect
+    .poll(() => chart.evaluate((el) => Math.abs(el.clientWidth - (el.querySelector('canvas')?.width ?? 0))))
+    .toBeLessThan(4);
   await page.screenshot({ path: shots('device-detail'), fullPage: true });
 
   await page.getByTestId('nav-settings').click();
