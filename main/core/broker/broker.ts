@@ -43,9 +43,15 @@ export interface Broker {
 
 interface Session {
   acl: Acl;
-  /** messages handed to this client while its socket was still waiting to drain */
+  /** messages handed to this client while its socket was backed up */
   backlog: number;
+  backedUpSince: number | null;
 }
+
+/** Past this many unsent bytes a client counts as backed up and its queue starts counting. */
+const BACKED_UP_BYTES = 64 * 1024;
+/** A client that stays backed up this long has stopped reading: disconnect it. */
+const STALLED_MS = 30_000;
 
 type AuthError = Error & { returnCode: number };
 
@@ -86,11 +92,7 @@ export function createBroker(opts: BrokerOptions): Broker {
             }) as AuthError;
             return done(err as never, false);
           }
-          const session: Session = { acl: result.acl, backlog: 0 };
-          sessions.set(client, session);
-          client.conn.on('drain', () => {
-            session.backlog = 0;
-          });
+          sessions.set(client, { acl: result.acl, backlog: 0, backedUpSince: null });
           done(null, true);
         },
         (err: Error) => {
@@ -172,20 +174,27 @@ export function createBroker(opts: BrokerOptions): Broker {
       if (packet.topic === DENIED_TOPIC) return null;
       const session = sessions.get(client);
       if (!session) return null;
-      if (client.conn.writableNeedDrain) {
-        session.backlog++;
-        if (session.backlog > limits.maxQueuedPerClient) {
-          counters.dropped++;
-          throttle.warn(
-            log,
-            `${client.id}|queue`,
-            { clientId: client.id, topic: packet.topic, reason: 'client queue full' },
-            'delivery dropped',
-          );
-          return null;
-        }
+      const queued = client.conn instanceof GuardedConnection ? client.conn.queuedBytes() : 0;
+      if (queued <= BACKED_UP_BYTES) {
+        session.backlog = 0;
+        session.backedUpSince = null;
+        return packet;
       }
-      return packet;
+      const now = Date.now();
+      session.backedUpSince ??= now;
+      if (++session.backlog <= limits.maxQueuedPerClient) return packet;
+      counters.dropped++;
+      throttle.warn(
+        log,
+        `${client.id}|queue`,
+        { clientId: client.id, topic: packet.topic, reason: 'client queue full', queuedBytes: queued },
+        'delivery dropped',
+      );
+      if (now - session.backedUpSince > STALLED_MS) {
+        log.warn({ clientId: client.id, reason: 'client stopped reading' }, 'disconnecting stalled client');
+        client.close();
+      }
+      return null;
     },
   });
 

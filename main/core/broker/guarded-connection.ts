@@ -5,6 +5,10 @@ import { FrameScanner } from './frame-scanner.ts';
 /**
  * The socket as aedes sees it, with the frame-size guard on the inbound side. aedes reads via
  * 'readable'/read(), so the guard must sit in the stream rather than beside it.
+ *
+ * The outbound side never reports backpressure: aedes would wait for 'drain' while holding one
+ * of its shared delivery slots, so one frozen subscriber stalls every other client (up to
+ * drainTimeout). The broker bounds each client's outbound queue itself (`queuedBytes`).
  */
 export class GuardedConnection extends Duplex {
   readonly #socket: Socket;
@@ -14,7 +18,7 @@ export class GuardedConnection extends Duplex {
     maxFrameBytes: number,
     onViolation: (reason: string, declared?: number) => void,
   ) {
-    super({ allowHalfOpen: false });
+    super({ allowHalfOpen: false, writableHighWaterMark: 1 << 30 });
     this.#socket = socket;
     const scanner = new FrameScanner(maxFrameBytes);
     socket.on('data', (chunk: Buffer) => {
@@ -39,10 +43,15 @@ export class GuardedConnection extends Duplex {
     this.#socket.resume();
   }
 
+  /** bytes accepted for this client and not yet handed to the kernel */
+  queuedBytes(): number {
+    return this.writableLength + this.#socket.writableLength;
+  }
+
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
     if (this.#socket.destroyed) return cb(new Error('socket closed'));
-    if (this.#socket.write(chunk)) cb();
-    else this.#socket.once('drain', () => cb());
+    this.#socket.write(chunk);
+    cb();
   }
 
   override _final(cb: (err?: Error | null) => void): void {
