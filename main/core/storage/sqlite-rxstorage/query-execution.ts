@@ -136,3 +136,16 @@ export function runCount(ctx: QueryContext, query: PreparedQuery<unknown>): numb
   for (const doc of rowsInRange(ctx, query)) if (matcher(doc)) count++;
   return count;
 }
+
+/**
+ * SQLite's plan for the range scan a query would run: lets tests (and diagnostics) verify that the
+ * planner's index is really served by a SQLite index rather than a table scan.
+ */
+export function explainRangeScan(ctx: QueryContext, query: PreparedQuery<unknown>): string[] {
+  const scan = rangeScanOf(ctx, query);
+  if (!scan.column) return ['no index column: full scan in JS'];
+  const rows = ctx
+    .prepare(`EXPLAIN QUERY PLAN SELECT id, data FROM ${ctx.mapping.table} ${scan.whereAndOrder}`)
+    .all(...scan.params) as { detail: string }[];
+  return rows.map((row) => row.detail);
+}

@@ -25,7 +25,7 @@ import type { ChangeBulk } from './change-hub.ts';
 import { releaseConnection, type SharedConnection } from './connection-pool.ts';
 import { storageClosedError } from './errors.ts';
 import { toIndexKey } from './index-key.ts';
-import { runCount, runQuery, type QueryContext } from './query-execution.ts';
+import { explainRangeScan, runCount, runQuery, type QueryContext } from './query-execution.ts';
 import { parseStoredDocument, serializeDocument } from './row-codec.ts';
 import { dropTables, type CollectionTable } from './table-mapping.ts';
 
@@ -208,6 +208,12 @@ export class NodeSqliteStorageInstance<RxDocType> implements RxStorageInstance<
     this.#ensureOpen('query');
     const documents = runQuery(this.#queryContext, preparedQuery as PreparedQuery<unknown>);
     return { documents: documents as RxDocumentData<RxDocType>[] };
+  }
+
+  /** SQLite's EXPLAIN QUERY PLAN lines for the range scan this query would run. */
+  explainQuery(preparedQuery: PreparedQuery<RxDocType>): string[] {
+    this.#ensureOpen('explainQuery');
+    return explainRangeScan(this.#queryContext, preparedQuery as PreparedQuery<unknown>);
   }
 
   async count(preparedQuery: PreparedQuery<RxDocType>): Promise<RxStorageCountResult> {
