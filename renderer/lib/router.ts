@@ -1,5 +1,3 @@
-import { useSyncExternalStore } from 'react';
-
 /** Hash routes: they work from the headless server and from a file:// page in Electron alike. */
 export type Route =
   | { page: 'overview' }
@@ -37,14 +35,4 @@ export function href(route: Route): string {
     case 'settings':
       return route.tab ? `#/settings/${encodeURIComponent(route.tab)}` : '#/settings';
   }
-}
-
-function subscribe(cb: () => void): () => void {
-  window.addEventListener('hashchange', cb);
-  return () => window.removeEventListener('hashchange', cb);
-}
-
-export function useRoute(): Route {
-  const hash = useSyncExternalStore(subscribe, () => window.location.hash);
-  return parseRoute(hash);
 }

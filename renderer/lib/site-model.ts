@@ -23,6 +23,7 @@ export function zoneTree(site: SiteState): ZoneNode[] {
     if (parent && parent !== node) parent.children.push(node);
     else roots.push(node);
   }
+  breakCycles(nodes, roots);
   for (const device of Object.values(site.devices)) {
     if (device.zoneId) nodes.get(device.zoneId)?.devices.push(device);
   }
@@ -35,6 +36,24 @@ export function zoneTree(site: SiteState): ZoneNode[] {
   };
   sort(roots);
   return roots;
+}
+
+/** Zones in a parent cycle are unreachable from any root: detach one per cycle so none is hidden. */
+function breakCycles(nodes: Map<string, ZoneNode>, roots: ZoneNode[]): void {
+  const reached = new Set<ZoneNode>();
+  const mark = (n: ZoneNode) => {
+    if (reached.has(n)) return;
+    reached.add(n);
+    n.children.forEach(mark);
+  };
+  roots.forEach(mark);
+  for (const node of nodes.values()) {
+    if (reached.has(node)) continue;
+    const parent = node.zone.parentId ? nodes.get(node.zone.parentId) : undefined;
+    if (parent) parent.children = parent.children.filter((c) => c !== node);
+    roots.push(node);
+    mark(node);
+  }
 }
 
 /** "Building A › Floor 1 › Office"; guards against a parent cycle in bad data. */
