@@ -52,6 +52,11 @@ interface Session {
 const BACKED_UP_BYTES = 64 * 1024;
 /** A client that stays backed up this long has stopped reading: disconnect it. */
 const STALLED_MS = 30_000;
+/**
+ * scrypt runs on libuv's small thread pool (shared with file I/O) and takes ~16 MiB per call:
+ * a CONNECT storm past this many concurrent checks is told to come back (SERVER_UNAVAILABLE).
+ */
+const MAX_CONCURRENT_AUTH = 16;
 
 type AuthError = Error & { returnCode: number };
 
@@ -65,6 +70,7 @@ export function createBroker(opts: BrokerOptions): Broker {
   const origins = new RetainedOrigins();
   const sockets = new Set<Socket>();
   let server: Server | null = null;
+  let authInFlight = 0;
 
   // Re-routing instead of failing the callback: aedes closes the connection on an
   // authorizePublish error, and a device with one wrong topic would then reconnect in a loop.
@@ -82,25 +88,38 @@ export function createBroker(opts: BrokerOptions): Broker {
     maxTopicLevels: 64,
 
     authenticate(client, username, password, done) {
-      authenticateDevice(opts.credentials, client, username, password).then(
-        (result) => {
-          if (!result.ok) {
+      if (authInFlight >= MAX_CONCURRENT_AUTH) {
+        counters.deniedAuth++;
+        throttle.warn(
+          log,
+          'auth-busy',
+          { clientId: client.id, reason: 'too many concurrent logins' },
+          'connection refused',
+        );
+        return done(Object.assign(new Error('server busy'), { returnCode: 3 }) as never, false);
+      }
+      authInFlight++;
+      authenticateDevice(opts.credentials, client, username, password)
+        .finally(() => authInFlight--)
+        .then(
+          (result) => {
+            if (!result.ok) {
+              counters.deniedAuth++;
+              log.warn({ clientId: client.id, username, reason: result.reason }, 'connection refused');
+              const err = Object.assign(new Error(result.reason), {
+                returnCode: result.returnCode,
+              }) as AuthError;
+              return done(err as never, false);
+            }
+            sessions.set(client, { acl: result.acl, backlog: 0, backedUpSince: null });
+            done(null, true);
+          },
+          (err: Error) => {
             counters.deniedAuth++;
-            log.warn({ clientId: client.id, username, reason: result.reason }, 'connection refused');
-            const err = Object.assign(new Error(result.reason), {
-              returnCode: result.returnCode,
-            }) as AuthError;
-            return done(err as never, false);
-          }
-          sessions.set(client, { acl: result.acl, backlog: 0, backedUpSince: null });
-          done(null, true);
-        },
-        (err: Error) => {
-          counters.deniedAuth++;
-          log.error({ clientId: client.id, reason: err.message }, 'authentication failed');
-          done(Object.assign(err, { returnCode: 3 }) as never, false);
-        },
-      );
+            log.error({ clientId: client.id, reason: err.message }, 'authentication failed');
+            done(Object.assign(err, { returnCode: 3 }) as never, false);
+          },
+        );
     },
 
     authorizePublish(client, packet, done) {

@@ -95,6 +95,23 @@ describe('broker: authentication', () => {
     expect(refusal(err)).toBe(4);
   });
 
+  it('a CONNECT storm is bounded: past 16 concurrent password checks clients are told to retry', async () => {
+    await broker.issueCredential('plug-1', { publish: [], subscribe: [] });
+    const results = await Promise.all(
+      Array.from({ length: 40 }, () =>
+        connectClient(port, { clientId: 'plug-1', username: 'plug-1', password: 'guess' }).then(
+          () => 0,
+          (e: unknown) => refusal(e) ?? -1,
+        ),
+      ),
+    );
+    expect(results.filter((c) => c === 4).length).toBeGreaterThanOrEqual(16);
+    expect(results.filter((c) => c === 3).length).toBeGreaterThan(0);
+    expect(results.every((c) => c === 3 || c === 4)).toBe(true);
+    expect(broker.stats().deniedAuth).toBe(40);
+    await device('plug-2', { publish: [], subscribe: [] }); // and normal service continues
+  });
+
   it('rejects invalid usernames and ACL filters when issuing', async () => {
     await expect(broker.issueCredential('a/b', { publish: [], subscribe: [] })).rejects.toThrow(
       /invalid device username/,
