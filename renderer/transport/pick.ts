@@ -1,9 +1,15 @@
 import type { Transport } from '../../shared/api/client.ts';
 import { IpcTransport } from './ipc.ts';
-import { WebSocketTransport, defaultWebSocketUrl } from './websocket.ts';
+import { WebSocketTransport } from './websocket.ts';
 
 /** Desktop when the preload exposed window.truss, otherwise the headless server's WebSocket. */
 export function pickTransport(): Transport {
   if (window.truss) return new IpcTransport(window.truss);
   return new WebSocketTransport({ url: defaultWebSocketUrl() });
+}
+
+/** ws(s)://<this host>/api/ws, matching the page's own scheme. */
+export function defaultWebSocketUrl(loc: Location = window.location): string {
+  const scheme = loc.protocol === 'https:' ? 'wss' : 'ws';
+  return `${scheme}://${loc.host}/api/ws`;
 }

@@ -8,12 +8,6 @@ export type WebSocketTransportOptions = {
   maxDelayMs?: number;
 };
 
-/** ws(s)://<this host>/api/ws, matching the page's own scheme. */
-export function defaultWebSocketUrl(loc: Location = window.location): string {
-  const scheme = loc.protocol === 'https:' ? 'wss' : 'ws';
-  return `${scheme}://${loc.host}/api/ws`;
-}
-
 /**
  * A WebSocket that keeps reconnecting with jittered exponential backoff until closed. Frames sent
  * while a socket is still connecting are flushed when it opens; frames are dropped on a lost socket
