@@ -2,6 +2,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { Aedes, type Client } from 'aedes';
 import type { Logger, MqttBus } from '../../../shared/adapter/contract.ts';
 import { type Acl, mayPublish, maySubscribe } from './acl.ts';
+import { AuthGate } from './auth-gate.ts';
 import { authenticateDevice } from './authenticate.ts';
 import { createBus, DENIED_TOPIC } from './bus.ts';
 import { assertValidAcl, assertValidUsername, type CredentialStore } from './credentials.ts';
@@ -52,11 +53,9 @@ interface Session {
 const BACKED_UP_BYTES = 64 * 1024;
 /** A client that stays backed up this long has stopped reading: disconnect it. */
 const STALLED_MS = 30_000;
-/**
- * scrypt runs on libuv's small thread pool (shared with file I/O) and takes ~16 MiB per call:
- * a CONNECT storm past this many concurrent checks is told to come back (SERVER_UNAVAILABLE).
- */
-const MAX_CONCURRENT_AUTH = 16;
+const AUTH_CONCURRENCY = 2;
+/** ~50 ms per check over 2 slots: a full queue clears in ~6 s, inside clients' connect timeouts */
+const AUTH_MAX_WAITING = 256;
 
 type AuthError = Error & { returnCode: number };
 
@@ -70,7 +69,7 @@ export function createBroker(opts: BrokerOptions): Broker {
   const origins = new RetainedOrigins();
   const sockets = new Set<Socket>();
   let server: Server | null = null;
-  let authInFlight = 0;
+  const authGate = new AuthGate(AUTH_CONCURRENCY, AUTH_MAX_WAITING);
 
   // Re-routing instead of failing the callback: aedes closes the connection on an
   // authorizePublish error, and a device with one wrong topic would then reconnect in a loop.
@@ -88,38 +87,36 @@ export function createBroker(opts: BrokerOptions): Broker {
     maxTopicLevels: 64,
 
     authenticate(client, username, password, done) {
-      if (authInFlight >= MAX_CONCURRENT_AUTH) {
+      const checked = authGate.run(() => authenticateDevice(opts.credentials, client, username, password));
+      if (!checked) {
         counters.deniedAuth++;
         throttle.warn(
           log,
           'auth-busy',
-          { clientId: client.id, reason: 'too many concurrent logins' },
+          { clientId: client.id, reason: 'too many logins waiting' },
           'connection refused',
         );
         return done(Object.assign(new Error('server busy'), { returnCode: 3 }) as never, false);
       }
-      authInFlight++;
-      authenticateDevice(opts.credentials, client, username, password)
-        .finally(() => authInFlight--)
-        .then(
-          (result) => {
-            if (!result.ok) {
-              counters.deniedAuth++;
-              log.warn({ clientId: client.id, username, reason: result.reason }, 'connection refused');
-              const err = Object.assign(new Error(result.reason), {
-                returnCode: result.returnCode,
-              }) as AuthError;
-              return done(err as never, false);
-            }
-            sessions.set(client, { acl: result.acl, backlog: 0, backedUpSince: null });
-            done(null, true);
-          },
-          (err: Error) => {
+      checked.then(
+        (result) => {
+          if (!result.ok) {
             counters.deniedAuth++;
-            log.error({ clientId: client.id, reason: err.message }, 'authentication failed');
-            done(Object.assign(err, { returnCode: 3 }) as never, false);
-          },
-        );
+            log.warn({ clientId: client.id, username, reason: result.reason }, 'connection refused');
+            const err = Object.assign(new Error(result.reason), {
+              returnCode: result.returnCode,
+            }) as AuthError;
+            return done(err as never, false);
+          }
+          sessions.set(client, { acl: result.acl, backlog: 0, backedUpSince: null });
+          done(null, true);
+        },
+        (err: Error) => {
+          counters.deniedAuth++;
+          log.error({ clientId: client.id, reason: err.message }, 'authentication failed');
+          done(Object.assign(err, { returnCode: 3 }) as never, false);
+        },
+      );
     },
 
     authorizePublish(client, packet, done) {

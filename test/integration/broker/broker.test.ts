@@ -95,7 +95,7 @@ describe('broker: authentication', () => {
     expect(refusal(err)).toBe(4);
   });
 
-  it('a CONNECT storm is bounded: past 16 concurrent password checks clients are told to retry', async () => {
+  it('a CONNECT storm queues for password checks instead of failing, and service continues', async () => {
     await broker.issueCredential('plug-1', { publish: [], subscribe: [] });
     const results = await Promise.all(
       Array.from({ length: 40 }, () =>
@@ -105,9 +105,7 @@ describe('broker: authentication', () => {
         ),
       ),
     );
-    expect(results.filter((c) => c === 4).length).toBeGreaterThanOrEqual(16);
-    expect(results.filter((c) => c === 3).length).toBeGreaterThan(0);
-    expect(results.every((c) => c === 3 || c === 4)).toBe(true);
+    expect(results.every((c) => c === 4)).toBe(true);
     expect(broker.stats().deniedAuth).toBe(40);
     await device('plug-2', { publish: [], subscribe: [] }); // and normal service continues
   });
