@@ -346,10 +346,10 @@ describe('hostile and malformed discovery input is rejected with a reason and co
       dev: { ids: ['bad-1'] },
     });
     await cfg(dev, t, { uniq_id: 'x', stat_t: 'bad-1/x', dev: { ids: [{ nested: true }] } });
-    await cfg(dev, t, Buffer.from([0xff, 0xfe, 0x7b]).toString('latin1'));
+    await dev.publishAsync(t, Buffer.from([0xff, 0xfe, 0x7b]), { qos: 1 }); // not UTF-8
     await h.broker.bus.publish('homeassistant/sensor/core/big/config', 'x'.repeat(1024 * 1024)); // 1 MB, past the broker's device limit
     await sleep(100);
-    await waitFor(() => rejections(h.lines).length >= 8, 3000, 'rejections');
+    await waitFor(() => rejections(h.lines).length >= 9, 3000, 'rejections');
     const reasons = rejections(h.lines).join('\n');
     expect(reasons).toMatch(/bad JSON/);
     expect(reasons).toMatch(/config is not a JSON object/);
@@ -359,6 +359,7 @@ describe('hostile and malformed discovery input is rejected with a reason and co
     expect(reasons).toMatch(/unsupported value template/);
     expect(reasons).toMatch(/identifiers/);
     expect(reasons).toMatch(/payload of 1048576 bytes is over the 65536-byte limit/);
+    expect(reasons).toMatch(/payload is not valid UTF-8/);
     expect(h.sink.announced).toEqual([]);
     // and the adapter still works
     await cfg(dev, t, { uniq_id: 'x', stat_t: 'bad-1/x', dev: { ids: ['bad-1'] } });
@@ -483,6 +484,9 @@ describe('hostile and malformed discovery input is rejected with a reason and co
     const intruder = await h.device('intruder', {}, { publish: ['meter-main/#'], subscribe: [] });
     await intruder.publishAsync('meter-main/power', '-5000', { qos: 1 });
     await meter.publishAsync('meter-main/power', 'lots', { qos: 1 });
+    await meter.publishAsync('meter-main/power', Buffer.from([0xc3, 0x28]), { qos: 1 });
+    await meter.publishAsync('meter-main/power', 'x'.repeat(200 * 1024), { qos: 1 });
+    await h.broker.bus.publish('meter-main/power', '9'.repeat(1024 * 1024)); // 1 MB, from the core side
     await meter.publishAsync('meter-main/power', '1200', { qos: 1 });
     await waitFor(() => h.sink.valuesOf('mp').length === 1, 3000, 'genuine state');
     await sleep(30);
@@ -490,6 +494,10 @@ describe('hostile and malformed discovery input is rejected with a reason and co
     expect(rejections(h.lines)).toEqual([
       'entity mp belongs to meter-main, not intruder',
       'non-numeric state "lots" for a sensor measured in W',
+      // the invalid UTF-8 and 200 KB payloads from the same client and topic are counted, and
+      // their log lines throttled, so a misbehaving device cannot flood the log
+      'payload of 1048576 bytes is over the 16384-byte limit',
     ]);
+    expect(h.adapter.diagnostics()).toMatchObject({ statesRejected: 5, statesAccepted: 1 });
   });
 });
