@@ -1,5 +1,13 @@
 import type { Transport } from '../../shared/api/client.ts';
 import { IpcTransport } from './ipc.ts';
+import type { TrussBridge } from './ipc.ts';
+
+declare global {
+  interface Window {
+    /** set by the Electron preload; absent in a plain browser */
+    truss?: TrussBridge;
+  }
+}
 import { WebSocketTransport } from './websocket.ts';
 
 /** Desktop when the preload exposed window.truss, otherwise the headless server's WebSocket. */
