@@ -67,3 +67,37 @@ test('changing a thermostat setpoint', async ({ page }) => {
   await row.locator('[data-testid^="setpoint-down-"]').click();
   await expect.poll(async () => Number(await value.getAttribute('data-value'))).toBe(before);
 });
+
+test('commissioning: rename a device and assign it to a zone (admin has installer rights)', async ({
+  page,
+}) => {
+  await openDevices(page);
+  await page.locator('[data-testid^="device-row-"][data-name="Fridge"] a').first().click();
+  await expect(page.getByTestId('device-title')).toHaveText('Fridge');
+  const zoneBefore = await page.getByTestId('device-zone-select').inputValue();
+
+  // An empty name is refused by the server, next to the field.
+  await page.getByTestId('device-name-input').fill('   ');
+  await page.getByTestId('device-save').click();
+  await expect(page.getByTestId('field-error-name')).toBeVisible();
+
+  await page.getByTestId('device-name-input').fill('Kitchen fridge');
+  const office = page.getByTestId('device-zone-select').locator('option', { hasText: '› Office' });
+  await page.getByTestId('device-zone-select').selectOption((await office.getAttribute('value'))!);
+  await page.getByTestId('device-save').click();
+  await expect(page.getByTestId('device-saved')).toBeVisible();
+  await expect(page.getByTestId('device-title')).toHaveText('Kitchen fridge');
+  await expect(page.getByTestId('device-zone')).toContainText('Office');
+
+  await page.getByTestId('nav-devices').click();
+  await expect(page.locator('[data-testid^="device-row-"][data-name="Kitchen fridge"]')).toContainText(
+    'Office',
+  );
+
+  // Restore, so later specs and screenshots see the demo site as shipped.
+  await page.locator('[data-testid^="device-row-"][data-name="Kitchen fridge"] a').first().click();
+  await page.getByTestId('device-name-input').fill('Fridge');
+  await page.getByTestId('device-zone-select').selectOption(zoneBefore);
+  await page.getByTestId('device-save').click();
+  await expect(page.getByTestId('device-title')).toHaveText('Fridge');
+});

@@ -62,7 +62,11 @@ export default defineConfig({
   // account that every later spec signs in with.
   projects: [
     { name: 'first-run', testMatch: /first-run\.spec\.ts/ },
-    { name: 'app', testMatch: /(auth|devices|history|live|viewer)\.spec\.ts/, dependencies: ['first-run'] },
+    {
+      name: 'app',
+      testMatch: /(auth|devices|history|live|settings|viewer)\.spec\.ts/,
+      dependencies: ['first-run'],
+    },
     { name: 'screenshots', testMatch: /screenshots\.spec\.ts/, dependencies: ['app'] },
   ],
   webServer: {

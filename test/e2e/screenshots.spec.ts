@@ -18,7 +18,15 @@ test('screenshots of the real UI for the README', async ({ page }) => {
   await expect(chart).toHaveAttribute('data-state', 'ready', { timeout: 30_000 });
   // Let the chart settle at its final width (it re-renders when its box is resized).
   await expect
-    .poll(() => chart.evaluate((el) => Math.abs(el.clientWidth - (el.querySelector('canvas')?.width ?? 0))))
+    .poll(() =>
+      chart.evaluate((el) => {
+        const box = el as unknown as {
+          clientWidth: number;
+          querySelector(s: string): { width: number } | null;
+        };
+        return Math.abs(box.clientWidth - (box.querySelector('canvas')?.width ?? 0));
+      }),
+    )
     .toBeLessThan(4);
   await page.screenshot({ path: shots('device-detail'), fullPage: true });
 
