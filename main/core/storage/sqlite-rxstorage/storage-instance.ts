@@ -3,6 +3,7 @@ import { Subject, type Observable } from 'rxjs';
 import { categorizeBulkWriteRows, now } from 'rxdb';
 import type {
   BulkWriteRow,
+  CategorizeBulkWriteRowsOutput,
   EventBulk,
   PreparedQuery,
   RxDocumentData,
@@ -125,49 +126,27 @@ export class NodeSqliteStorageInstance<RxDocType> implements RxStorageInstance<
       : new Map<Blob, Uint8Array>();
     this.#ensureOpen('bulkWrite');
 
-    // From here on everything is synchronous: no other write can slip in between the conflict
-    // check and the commit.
+    // From here on everything is synchronous, and the write lock is taken before the current
+    // state is read: neither another instance in this process nor another process on the same
+    // file can slip a write in between the conflict check and the commit.
     const db = this.#connection.db;
     const ids = documentWrites.map((row) => row.document[this.primaryPath] as string);
-    const docsInDb = this.#readByIds(ids, true);
-    const categorized = categorizeBulkWriteRows<RxDocType>(
-      this,
-      this.primaryPath as StringKeys<RxDocType>,
-      docsInDb,
-      documentWrites,
-      context,
-    );
-    const rowsToStore = [...categorized.bulkInsertDocs, ...categorized.bulkUpdateDocs];
-
-    if (rowsToStore.length > 0 || categorized.attachmentsRemove.length > 0) {
-      const columns = this.#mapping.indexColumns;
-      const upsert = this.#prepare(
-        `INSERT INTO ${this.#mapping.table} (id, id_key, deleted, lwt, data${columns.map((c) => `, ${c.column}`).join('')})
-         VALUES (?, ?, ?, ?, ?${', ?'.repeat(columns.length)})
-         ON CONFLICT(id) DO UPDATE SET id_key = excluded.id_key, deleted = excluded.deleted, lwt = excluded.lwt,
-         data = excluded.data${columns.map((c) => `, ${c.column} = excluded.${c.column}`).join('')}`,
+    let categorized: CategorizeBulkWriteRowsOutput<RxDocType>;
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      const docsInDb = this.#readByIds(ids, true);
+      categorized = categorizeBulkWriteRows<RxDocType>(
+        this,
+        this.primaryPath as StringKeys<RxDocType>,
+        docsInDb,
+        documentWrites,
+        context,
       );
-      db.exec('BEGIN IMMEDIATE');
-      try {
-        for (const row of rowsToStore) {
-          const doc = row.document as RxDocumentData<unknown>;
-          const id = (doc as Record<string, unknown>)[this.primaryPath] as string;
-          upsert.run(
-            id,
-            toIndexKey(id),
-            doc._deleted ? 1 : 0,
-            doc._meta.lwt,
-            serializeDocument(doc),
-            ...columns.map((c) => c.keyOf(doc)),
-          );
-        }
-        if (this.schema.attachments)
-          writeAttachments(this.#attachmentStatements(), categorized as never, bodies);
-        db.exec('COMMIT');
-      } catch (error) {
-        if (db.isTransaction) db.exec('ROLLBACK');
-        throw error;
-      }
+      this.#storeCategorized(categorized, bodies);
+      db.exec('COMMIT');
+    } catch (error) {
+      if (db.isTransaction) db.exec('ROLLBACK');
+      throw error;
     }
 
     if (categorized.eventBulk.events.length > 0) {
@@ -180,6 +159,32 @@ export class NodeSqliteStorageInstance<RxDocType> implements RxStorageInstance<
       this.#connection.changeHub.publish(this.#hubKey, this.#onForeignChange, bulk);
     }
     return { error: categorized.errors };
+  }
+
+  #storeCategorized(
+    categorized: CategorizeBulkWriteRowsOutput<RxDocType>,
+    bodies: Map<Blob, Uint8Array>,
+  ): void {
+    const columns = this.#mapping.indexColumns;
+    const upsert = this.#prepare(
+      `INSERT INTO ${this.#mapping.table} (id, id_key, deleted, lwt, data${columns.map((c) => `, ${c.column}`).join('')})
+       VALUES (?, ?, ?, ?, ?${', ?'.repeat(columns.length)})
+       ON CONFLICT(id) DO UPDATE SET id_key = excluded.id_key, deleted = excluded.deleted, lwt = excluded.lwt,
+       data = excluded.data${columns.map((c) => `, ${c.column} = excluded.${c.column}`).join('')}`,
+    );
+    for (const row of [...categorized.bulkInsertDocs, ...categorized.bulkUpdateDocs]) {
+      const doc = row.document as RxDocumentData<unknown>;
+      const id = (doc as Record<string, unknown>)[this.primaryPath] as string;
+      upsert.run(
+        id,
+        toIndexKey(id),
+        doc._deleted ? 1 : 0,
+        doc._meta.lwt,
+        serializeDocument(doc),
+        ...columns.map((c) => c.keyOf(doc)),
+      );
+    }
+    if (this.schema.attachments) writeAttachments(this.#attachmentStatements(), categorized as never, bodies);
   }
 
   #attachmentStatements(): AttachmentStatements {
