@@ -6,7 +6,7 @@ import { createHandlers } from './api/handlers.ts';
 import { ApiService } from './api/api-service.ts';
 import { AuditLog } from './auth/audit-log.ts';
 import { AuthService } from './auth/auth-service.ts';
-import { createBroker, type Broker } from './broker/index.ts';
+import { createAclOracle, createBroker, type AclOracle, type Broker } from './broker/index.ts';
 import { EventBus } from './bus/event-bus.ts';
 import type { Config } from './config/config-schema.ts';
 import { openTimeSeriesStore, type TimeSeriesStore } from './history/index.ts';
@@ -47,6 +47,7 @@ export class Core {
   #history: TimeSeriesStore | null = null;
   #broker: Broker | null = null;
   #mqttPort = 0;
+  #acl: AclOracle | null = null;
   #parts: {
     auth: AuthService;
     audit: AuditLog;
@@ -119,7 +120,7 @@ export class Core {
           states,
           log: this.log,
           now: this.#now,
-          mqtt: () => this.broker.bus,
+          mqtt: () => ({ bus: this.broker.bus, acl: this.#acl! }),
         });
         const api = new ApiService({
           handlers: createHandlers({
@@ -143,10 +144,12 @@ export class Core {
     this.#services.add({
       name: 'broker',
       start: async () => {
+        const credentials = createDbCredentialStore(this.#db!);
+        this.#acl = createAclOracle(credentials);
         this.#broker = createBroker({
           host: this.config.mqtt.host,
           port: this.config.mqtt.port,
-          credentials: createDbCredentialStore(this.#db!),
+          credentials,
           log: this.log.child({ service: 'broker' }),
           limits: { maxPayloadBytes: this.config.mqtt.maxPayloadBytes },
         });

@@ -35,8 +35,10 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) {
-        reject(new ApiFailure('bad_request', `Request body over ${limit} bytes.`));
-        req.destroy();
+        // Stop reading, answer, then drop the connection (see #apiCall): the rest is never buffered.
+        req.pause();
+        req.removeAllListeners('data');
+        reject(new BodyTooLarge(`Request body over ${limit} bytes.`));
         return;
       }
       chunks.push(chunk);
@@ -44,6 +46,12 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
+}
+
+class BodyTooLarge extends ApiFailure {
+  constructor(message: string) {
+    super('bad_request', message);
+  }
 }
 
 function bearer(req: IncomingMessage): string | null {
@@ -189,6 +197,11 @@ export class HeadlessServer {
     } catch (err) {
       const failure = err instanceof ApiFailure ? err : new ApiFailure('internal', 'internal error');
       if (!(err instanceof ApiFailure)) core.log.error({ err, method }, 'HTTP API call failed');
+      if (err instanceof BodyTooLarge) {
+        res.setHeader('Connection', 'close');
+        res.on('finish', () => req.socket.destroy());
+        return sendJson(res, 413, { error: failure.toBody() });
+      }
       sendJson(res, HTTP_STATUS[failure.code], { error: failure.toBody() });
     }
   }

@@ -35,6 +35,15 @@ export interface MqttBus {
   ): Promise<void>;
 }
 
+/**
+ * The broker's per-client ACL, so an adapter can refuse a discovery config that declares topics
+ * its publishing client could not use itself (topic injection).
+ */
+export interface MqttAclHook {
+  mayPublish(clientId: string, topic: string): boolean | Promise<boolean>;
+  maySubscribe(clientId: string, filter: string): boolean | Promise<boolean>;
+}
+
 export interface EntityAnnouncement {
   /** stable key within the device, e.g. the HA unique_id or a cluster/attribute name */
   key: string;
@@ -71,6 +80,8 @@ export interface AdapterContext {
   now(): number;
   /** present when the manifest needs 'mqtt' */
   mqtt?: MqttBus;
+  /** present when the manifest needs 'mqtt' */
+  mqttAcl?: MqttAclHook;
 }
 
 export interface AdapterHealth {

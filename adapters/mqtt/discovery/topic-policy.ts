@@ -1,3 +1,4 @@
+import type { MqttAclHook } from '../../../shared/adapter/contract.ts';
 /**
  * Which topics a discovery config may declare. A config is data from a device, so its topics
  * are checked before Truss subscribes to them or publishes commands on them:
@@ -13,10 +14,7 @@
  * So a plug can never declare the main meter's state topic as its own, nor point Truss'
  * commands at another device.
  */
-export interface MqttAclHook {
-  mayPublish(clientId: string, topic: string): boolean | Promise<boolean>;
-  maySubscribe(clientId: string, filter: string): boolean | Promise<boolean>;
-}
+export type { MqttAclHook } from '../../../shared/adapter/contract.ts';
 
 export function topicSyntaxError(topic: string): string | null {
   if (topic.length === 0) return 'empty topic';

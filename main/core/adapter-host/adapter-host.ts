@@ -3,6 +3,7 @@ import type {
   AdapterModule,
   AdapterSink,
   Logger,
+  MqttAclHook,
   MqttBus,
 } from '../../../shared/adapter/contract.ts';
 import type { EntityCommand } from '../../../shared/domain/command.ts';
@@ -37,7 +38,7 @@ export class AdapterHost implements Service {
   readonly #states: StateStore;
   readonly #log: Logger;
   readonly #now: () => number;
-  readonly #mqtt: () => MqttBus;
+  readonly #mqtt: () => { bus: MqttBus; acl: MqttAclHook };
   readonly #configs = new Map<string, unknown>();
   /** announcements are applied one after another so a device's entities exist before its states */
   #queue: Promise<unknown> = Promise.resolve();
@@ -48,7 +49,7 @@ export class AdapterHost implements Service {
     states: StateStore;
     log: Logger;
     now: () => number;
-    mqtt: () => MqttBus;
+    mqtt: () => { bus: MqttBus; acl: MqttAclHook };
   }) {
     this.#selections = opts.selections;
     this.#registry = opts.registry;
@@ -121,7 +122,9 @@ export class AdapterHost implements Service {
           log,
           sink: this.#sink(id, log),
           now: this.#now,
-          ...(module.manifest.needs.includes('mqtt') ? { mqtt: this.#mqtt() } : {}),
+          ...(module.manifest.needs.includes('mqtt')
+            ? { mqtt: this.#mqtt().bus, mqttAcl: this.#mqtt().acl }
+            : {}),
         },
         this.#configs.get(id),
       );

@@ -30,6 +30,9 @@ export async function createLogger(opts: LoggerOptions): Promise<CoreLogger> {
     size: '10m',
     mkdir: true,
     limit: { count: 14 },
+    // Synchronous writes: a log line is on disk when the call returns, so the last words before
+    // a crash or an exit are never lost. Truss logs events, not telemetry, so the cost is small.
+    sync: true,
   });
   const streams: pino.StreamEntry[] = [
     { level: opts.level, stream: file },
@@ -39,13 +42,13 @@ export async function createLogger(opts: LoggerOptions): Promise<CoreLogger> {
     { level: opts.level, base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime },
     pino.multistream(streams),
   );
-  const flush = () =>
-    new Promise<void>((resolve) => {
-      file.flush((err?: Error) => {
-        void err;
-        resolve();
-      });
-    });
+  const flush = async () => {
+    try {
+      file.flushSync();
+    } catch {
+      // nothing buffered, or the file is already closed
+    }
+  };
   return Object.assign(base as unknown as Logger, { flush });
 }
 

@@ -3,6 +3,7 @@ declare module 'pino-roll' {
   import type { DestinationStream } from 'pino';
   interface RollStream extends DestinationStream {
     flush(cb?: (err?: Error) => void): void;
+    flushSync(): void;
     end(): void;
   }
   export default function pinoRoll(opts: {
@@ -12,5 +13,6 @@ declare module 'pino-roll' {
     size?: string | number;
     mkdir?: boolean;
     limit?: { count: number };
+    sync?: boolean;
   }): Promise<RollStream>;
 }
