@@ -2,10 +2,10 @@ import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { ApiError } from '../../shared/api/client.ts';
-import type { HistoryPoint, Resolution } from '../../shared/api/methods.ts';
 import type { Entity } from '../../shared/domain/entity.ts';
 import { useSessionObject } from '../store/context.ts';
-import { formatNumber } from '../lib/format.ts';
+import { chartData, chartOptions, isStepped } from './chart-config.ts';
+import type { LoadedHistory } from './chart-config.ts';
 
 export const RANGES = {
   '1h': { label: '1 h', ms: 3_600_000, refreshMs: 30_000 },
@@ -13,57 +13,6 @@ export const RANGES = {
   '7d': { label: '7 d', ms: 7 * 86_400_000, refreshMs: 1_800_000 },
 } as const;
 export type RangeKey = keyof typeof RANGES;
-
-type Loaded = { resolution: Resolution; points: HistoryPoint[]; from: number; to: number };
-
-const HEIGHT = 180;
-
-function chartData(d: Loaded, banded: boolean): uPlot.AlignedData {
-  const xs = d.points.map((p) => p.ts / 1000);
-  const mean = d.points.map((p) => p.mean);
-  if (!banded) return [xs, mean];
-  return [xs, mean, d.points.map((p) => p.max), d.points.map((p) => p.min)];
-}
-
-function chartOptions(entity: Entity, width: number, banded: boolean, d: Loaded): uPlot.Options {
-  const unit = entity.unit;
-  const fmt = (_u: uPlot, v: number | null) => (v === null ? '—' : formatNumber(v, unit));
-  const series: uPlot.Series[] = [
-    {},
-    {
-      label: banded ? 'Mean' : entity.name,
-      stroke: '#1f6feb',
-      width: 1.5,
-      value: fmt,
-      points: { show: d.points.length < 60, size: 4 },
-    },
-  ];
-  if (banded) {
-    series.push(
-      { label: 'Max', stroke: 'rgba(31,111,235,0.35)', width: 1, value: fmt, points: { show: false } },
-      { label: 'Min', stroke: 'rgba(31,111,235,0.35)', width: 1, value: fmt, points: { show: false } },
-    );
-  }
-  return {
-    width,
-    height: HEIGHT,
-    series,
-    bands: banded ? [{ series: [2, 3], fill: 'rgba(31,111,235,0.12)' }] : [],
-    scales: { x: { time: true, min: d.from / 1000, max: d.to / 1000 } },
-    axes: [
-      { stroke: '#5b6472', grid: { stroke: '#eef0f3' }, ticks: { stroke: '#d6dae0' } },
-      {
-        stroke: '#5b6472',
-        grid: { stroke: '#eef0f3' },
-        ticks: { stroke: '#d6dae0' },
-        size: 56,
-        values: (_u, splits) => splits.map((v) => formatNumber(v, null)),
-      },
-    ],
-    legend: { show: true, live: true },
-    cursor: { drag: { x: false, y: false } },
-  };
-}
 
 /**
  * One entity's history: the mean line, and the min/max band when the server aggregated the points
@@ -73,7 +22,7 @@ export function HistoryChart({ entity, range }: { entity: Entity; range: RangeKe
   const session = useSessionObject();
   const boxRef = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(0);
-  const [data, setData] = useState<Loaded | null>(null);
+  const [data, setData] = useState<LoadedHistory | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [loading, setLoading] = useState(true);
 
@@ -122,8 +71,8 @@ export function HistoryChart({ entity, range }: { entity: Entity; range: RangeKe
   useEffect(() => {
     const el = plotRef.current;
     if (!el || !data || data.points.length === 0 || width === 0) return;
-    const banded = data.resolution !== 'raw';
-    const plot = new uPlot(chartOptions(entity, width, banded, data), chartData(data, banded), el);
+    const stepped = isStepped(entity) ? uPlot.paths.stepped?.({ align: 1 }) : undefined;
+    const plot = new uPlot(chartOptions(entity, width, data, stepped), chartData(data), el);
     return () => plot.destroy();
   }, [entity, data, width]);
 

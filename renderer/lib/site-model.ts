@@ -102,7 +102,7 @@ export function isControllable(e: Entity): boolean {
 
 /** Entities worth charting: anything the history store records as a number. */
 export function isChartable(e: Entity): boolean {
-  return e.kind === 'sensor' || e.kind === 'climate' || e.kind === 'battery' || e.kind === 'light';
+  return e.kind !== 'event' && e.kind !== 'cover';
 }
 
 export type SiteSummary = {
