@@ -20,7 +20,7 @@ import {
 } from './discovery/common.ts';
 import { parseDiscoveryTopic, type DiscoveryTopic } from './discovery/topic.ts';
 import { type MqttAclHook, topicPolicyError } from './discovery/topic-policy.ts';
-import { LogThrottle } from './log-throttle.ts';
+import { LogThrottle } from '../../shared/log-throttle.ts';
 import type { MqttAdapterConfig } from './manifest.ts';
 import { compileValueTemplate } from './template.ts';
 

@@ -4,7 +4,7 @@ import { ApiFailure } from '../api/api-failure.ts';
 import type { TrussDatabase } from '../storage/database.ts';
 import { plain } from '../storage/database.ts';
 import { LoginThrottle } from './login-throttle.ts';
-import { dummyPasswordHash, hashPassword, verifyPassword } from './password.ts';
+import { burnVerification, hashPassword, verifyPassword } from './password.ts';
 
 interface UserDoc extends PublicUser {
   passwordHash: string;
@@ -92,7 +92,9 @@ export class AuthService {
     }
     const doc = await this.#db.users.findOne({ selector: { username } }).exec();
     const user = doc ? plain<UserDoc>(doc) : null;
-    const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
+    const ok = user
+      ? await verifyPassword(password, user.passwordHash)
+      : (await burnVerification(password), false);
     if (!user || !ok) {
       this.#throttle.fail(username);
       throw new ApiFailure('unauthenticated', 'Wrong username or password.');

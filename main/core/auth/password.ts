@@ -1,45 +1,80 @@
-import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 
 /**
- * scrypt password hashes, self-describing so the cost can be raised later without breaking
- * stored hashes: `scrypt$<N>$<r>$<p>$<salt b64>$<hash b64>`.
+ * Password hashing for people (UI logins) and devices (broker credentials): scrypt, stored as
+ * `scrypt$N$r$p$salt$hash` (base64url) so the cost can be raised later without breaking stored
+ * hashes. Verification never throws: a malformed or hostile stored hash verifies as false.
  */
-const COST = { N: 1 << 15, r: 8, p: 1 } as const;
+
+export type PasswordCost = 'user' | 'device';
+
+/** People choose guessable passwords, so theirs cost more; device secrets are 192 random bits. */
+const COSTS: Record<PasswordCost, { N: number; r: number; p: number }> = {
+  user: { N: 1 << 15, r: 8, p: 1 },
+  device: { N: 1 << 14, r: 8, p: 1 },
+};
 const KEY_LEN = 32;
+// Upper bound on the work a stored hash may demand, so a corrupted or hostile entry cannot make a
+// login burn seconds of CPU or gigabytes of memory.
+const MAX_N = 1 << 17;
 
 function derive(
-  password: string,
+  password: Buffer,
   salt: Buffer,
-  params: { N: number; r: number; p: number },
+  n: number,
+  r: number,
+  p: number,
+  len: number,
 ): Promise<Buffer> {
-  const options: ScryptOptions = { ...params, maxmem: 128 * params.N * params.r * 2 };
   return new Promise((resolve, reject) => {
-    scrypt(password.normalize('NFKC'), salt, KEY_LEN, options, (err, key) =>
+    scrypt(password, salt, len, { N: n, r, p, maxmem: 256 * n * r + 1024 * 1024 }, (err, key) =>
       err ? reject(err) : resolve(key),
     );
   });
 }
 
-export async function hashPassword(password: string): Promise<string> {
-  const salt = randomBytes(16);
-  const key = await derive(password, salt, COST);
-  return ['scrypt', COST.N, COST.r, COST.p, salt.toString('base64'), key.toString('base64')].join('$');
+function toBytes(password: Buffer | string): Buffer {
+  return typeof password === 'string' ? Buffer.from(password.normalize('NFKC'), 'utf8') : password;
 }
 
-export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+/** A random secret for a device credential. */
+export function generatePassword(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+export async function hashPassword(password: string, cost: PasswordCost = 'user'): Promise<string> {
+  const { N, r, p } = COSTS[cost];
+  const salt = randomBytes(16);
+  const key = await derive(toBytes(password), salt, N, r, p, KEY_LEN);
+  return ['scrypt', N, r, p, salt.toString('base64url'), key.toString('base64url')].join('$');
+}
+
+export async function verifyPassword(password: Buffer | string, stored: string): Promise<boolean> {
   const parts = stored.split('$');
   if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
-  const [N, r, p] = parts.slice(1, 4).map(Number);
-  if (!N || !r || !p || N > 1 << 20 || r > 32 || p > 16) return false;
-  const expected = Buffer.from(parts[5]!, 'base64');
-  if (expected.length !== KEY_LEN) return false;
-  const key = await derive(password, Buffer.from(parts[4]!, 'base64'), { N, r, p });
-  return timingSafeEqual(key, expected);
+  const [n, r, p] = [Number(parts[1]), Number(parts[2]), Number(parts[3])];
+  if (![n, r, p].every(Number.isInteger) || n < 2 || n > MAX_N || r < 1 || r > 32 || p < 1 || p > 4)
+    return false;
+  const salt = Buffer.from(parts[4] ?? '', 'base64url');
+  const expected = Buffer.from(parts[5] ?? '', 'base64url');
+  if (salt.length < 8 || expected.length < 16 || expected.length > 64) return false;
+  try {
+    const actual = await derive(toBytes(password), salt, n, r, p, expected.length);
+    return timingSafeEqual(actual, expected);
+  } catch {
+    return false;
+  }
 }
 
-/** A hash of a random password, verified against when a username does not exist, so timing does not tell. */
-let dummyHash: Promise<string> | null = null;
-export function dummyPasswordHash(): Promise<string> {
-  dummyHash ??= hashPassword(randomBytes(24).toString('base64'));
-  return dummyHash;
+const dummyHashes: Partial<Record<PasswordCost, Promise<string>>> = {};
+/**
+ * Spend the same work for an unknown name as for a known one, so response timing does not tell
+ * an attacker which usernames or device names exist.
+ */
+export async function burnVerification(
+  password: Buffer | string,
+  cost: PasswordCost = 'user',
+): Promise<void> {
+  dummyHashes[cost] ??= hashPassword(generatePassword(), cost);
+  await verifyPassword(password, await dummyHashes[cost]);
 }

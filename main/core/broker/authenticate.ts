@@ -1,6 +1,6 @@
 import type { Client } from 'aedes';
 import type { CredentialStore } from './credentials.ts';
-import { burnVerification, verifyPassword } from './password.ts';
+import { burnVerification, verifyPassword } from '../auth/password.ts';
 import type { Acl } from './acl.ts';
 
 /** MQTT 3.1.1 CONNACK return codes. */
@@ -41,7 +41,7 @@ export async function authenticateDevice(
     };
   }
   if (!cred) {
-    await burnVerification(password);
+    await burnVerification(password, 'device');
     return { ok: false, returnCode: CONNACK_BAD_CREDENTIALS, reason: 'unknown username' };
   }
   if (!(await verifyPassword(password, cred.passwordHash))) {

@@ -8,8 +8,8 @@ import { createBus, DENIED_TOPIC } from './bus.ts';
 import { assertValidAcl, assertValidUsername, type CredentialStore } from './credentials.ts';
 import { GuardedConnection } from './guarded-connection.ts';
 import { type BrokerLimits, maxFrameBytes, resolveLimits } from './limits.ts';
-import { LogThrottle } from './log-throttle.ts';
-import { generatePassword, hashPassword } from './password.ts';
+import { LogThrottle } from '../../../shared/log-throttle.ts';
+import { generatePassword, hashPassword } from '../auth/password.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import { RetainedOrigins } from './retained-origins.ts';
 import { isValidTopicFilter } from './topic-filter.ts';
@@ -298,7 +298,7 @@ export function createBroker(opts: BrokerOptions): Broker {
       const password = generatePassword();
       await opts.credentials.put({
         username,
-        passwordHash: await hashPassword(password),
+        passwordHash: await hashPassword(password, 'device'),
         publish: [...acl.publish],
         subscribe: [...acl.subscribe],
         createdAt: Date.now(),

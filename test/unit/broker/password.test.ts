@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { generatePassword, hashPassword, verifyPassword } from '../../../main/core/broker/password.ts';
+import { generatePassword, hashPassword, verifyPassword } from '../../../main/core/auth/password.ts';
 import { RateLimiter } from '../../../main/core/broker/rate-limiter.ts';
 import {
   assertValidAcl,
@@ -12,8 +12,8 @@ describe('passwords', () => {
   it('hashes with scrypt and a random salt, and verifies', async () => {
     const pw = generatePassword();
     expect(pw.length).toBeGreaterThanOrEqual(32);
-    const h1 = await hashPassword(pw);
-    const h2 = await hashPassword(pw);
+    const h1 = await hashPassword(pw, 'device');
+    const h2 = await hashPassword(pw, 'device');
     expect(h1).toMatch(/^scrypt\$16384\$8\$1\$/);
     expect(h1).not.toBe(h2);
     expect(h1).not.toContain(pw);

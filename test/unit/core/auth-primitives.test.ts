@@ -6,6 +6,7 @@ describe('password hashing', () => {
   it('verifies the right password and refuses a wrong one', async () => {
     const h = await hashPassword('correct horse battery');
     expect(h).toMatch(/^scrypt\$32768\$8\$1\$/);
+    expect(await hashPassword('a device secret', 'device')).toMatch(/^scrypt\$16384\$8\$1\$/);
     expect(await verifyPassword('correct horse battery', h)).toBe(true);
     expect(await verifyPassword('correct horse batterY', h)).toBe(false);
   });

@@ -1,4 +1,4 @@
-import type { Logger } from '../../../shared/adapter/contract.ts';
+import type { Logger } from './adapter/contract.ts';
 
 /**
  * A flooding client must not flood the log too: the same (client, reason) is logged at most
