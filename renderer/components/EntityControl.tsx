@@ -34,21 +34,28 @@ function useCommand(entity: Entity, state: EntityState | undefined) {
   const session = useSessionObject();
   /** the state timestamp seen when the command went out; any newer report ends the wait */
   const [sentAt, setSentAt] = useState<{ stateTs: number | null } | null>(null);
+  /** set when the wait ran out with no report; cleared by the next report */
+  const [silentSince, setSilentSince] = useState<{ stateTs: number | null } | null>(null);
   const stateTs = state?.ts ?? null;
   const action = useAction(async (command: EntityCommand) => {
     await session.call('entity.command', { entityId: entity.id, command });
   });
   useEffect(() => {
     if (sentAt === null) return;
-    const t = setTimeout(() => setSentAt(null), ECHO_TIMEOUT_MS);
+    const t = setTimeout(() => {
+      setSentAt(null);
+      setSilentSince(sentAt);
+    }, ECHO_TIMEOUT_MS);
     return () => clearTimeout(t);
   }, [sentAt]);
   const send = async (command: EntityCommand) => {
+    setSilentSince(null);
     setSentAt({ stateTs });
     await action.run(command);
   };
   const pending = sentAt !== null && sentAt.stateTs === stateTs && !action.error;
-  return { send, pending, error: action.error };
+  const noEcho = silentSince !== null && silentSince.stateTs === stateTs && !action.error;
+  return { send, pending, noEcho, error: action.error };
 }
 
 export function EntityControl(props: Props) {
@@ -66,11 +73,20 @@ export function EntityControl(props: Props) {
 
 function CommandError({
   error,
+  noEcho,
   entityId,
 }: {
   error: ReturnType<typeof useCommand>['error'];
+  noEcho: boolean;
   entityId: string;
 }) {
+  if (noEcho && !error) {
+    return (
+      <span className="control-error" role="status" data-testid={`control-noecho-${entityId}`}>
+        The device did not confirm
+      </span>
+    );
+  }
   if (!error) return null;
   return (
     <span
@@ -85,7 +101,7 @@ function CommandError({
 }
 
 function SwitchControl({ entity, state, canControl }: Props) {
-  const { send, pending, error } = useCommand(entity, state);
+  const { send, pending, noEcho, error } = useCommand(entity, state);
   const on = isOn(state?.value);
   const disabled = !canControl || !entity.writable;
   return (
@@ -105,13 +121,13 @@ function SwitchControl({ entity, state, canControl }: Props) {
       >
         <span className="knob" />
       </button>
-      <CommandError error={error} entityId={entity.id} />
+      <CommandError error={error} noEcho={noEcho} entityId={entity.id} />
     </span>
   );
 }
 
 function LightControl({ entity, state, canControl }: Props) {
-  const { send, pending, error } = useCommand(entity, state);
+  const { send, pending, noEcho, error } = useCommand(entity, state);
   const on = isOn(state?.value);
   const level = field(state?.value, 'level');
   const [draft, setDraft] = useState<number | null>(null);
@@ -156,13 +172,13 @@ function LightControl({ entity, state, canControl }: Props) {
           onBlur={commitLevel}
         />
       ) : null}
-      <CommandError error={error} entityId={entity.id} />
+      <CommandError error={error} noEcho={noEcho} entityId={entity.id} />
     </span>
   );
 }
 
 function SetpointControl({ entity, state, canControl }: Props) {
-  const { send, pending, error } = useCommand(entity, state);
+  const { send, pending, noEcho, error } = useCommand(entity, state);
   const reported = field(state?.value, 'setpoint');
   /** what was asked for, and the setpoint reported at that moment: a new report supersedes it */
   const [asked, setAsked] = useState<{ value: number; reported: number | null } | null>(null);
@@ -211,7 +227,7 @@ function SetpointControl({ entity, state, canControl }: Props) {
       >
         +
       </button>
-      <CommandError error={error} entityId={entity.id} />
+      <CommandError error={error} noEcho={noEcho} entityId={entity.id} />
     </span>
   );
 }

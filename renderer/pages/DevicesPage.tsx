@@ -10,7 +10,7 @@ import { Availability } from '../components/Availability.tsx';
 
 type AvailFilter = 'all' | Device['availability'];
 
-const MAX_VALUES_PER_ROW = 4;
+const MAX_VALUES_PER_ROW = 5;
 
 export function DevicesPage({ site, canControl }: { site: SiteState; canControl: boolean }) {
   const [query, setQuery] = useState('');

@@ -60,3 +60,37 @@ test('a dropped connection is shown, then the UI reconnects and reloads the whol
   await expect(page.locator('[data-testid^="device-row-"]').first()).toBeVisible();
   await expect(page.getByTestId('stale-note')).toHaveCount(0);
 });
+
+test('no optimistic guess: without a report from the device the switch keeps its old state', async ({
+  page,
+  request,
+}) => {
+  // Swallow the state reports for one plug on their way to the page, as if the device never answered.
+  const muted = 'switch.coffee_machine';
+  await page.routeWebSocket(/\/api\/ws$/, (ws) => {
+    const server = ws.connectToServer();
+    server.onMessage((msg) => {
+      if (typeof msg === 'string' && msg.includes('"t":"evt"') && msg.includes(`"entityId":"${muted}"`))
+        return;
+      ws.send(msg);
+    });
+  });
+  await signIn(page, ADMIN);
+  await page.getByTestId('nav-devices').click();
+  const toggle = page.getByTestId(`control-switch-${muted}`);
+  await expect(toggle).toHaveAttribute('data-state', /^(on|off)$/);
+  const before = (await toggle.getAttribute('data-state'))!;
+
+  await toggle.click();
+  await expect(toggle).toHaveAttribute('data-pending', 'true');
+  await expect(page.getByTestId(`control-noecho-${muted}`)).toBeVisible({ timeout: 10_000 });
+  await expect(toggle).toHaveAttribute('data-state', before);
+  await expect(toggle).toHaveAttribute('data-pending', 'false');
+
+  // Put the plug back as it was (the command itself did reach the device).
+  const token = await tokenOf(page);
+  await apiCall(request, token, 'entity.command', {
+    entityId: muted,
+    command: { type: before === 'on' ? 'turn_on' : 'turn_off' },
+  });
+});
