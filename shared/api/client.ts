@@ -90,6 +90,8 @@ export class ApiClient {
   #helloEverSent = false;
   #helloSentOnThisConnection = false;
   #awaitingWelcome = false;
+  /** hellos sent on this connection and not yet answered: only the answer to the last one counts */
+  #unansweredHellos = 0;
   #connected = true;
   #closedByUser = false;
   #welcome: Welcome | null = null;
@@ -201,6 +203,7 @@ export class ApiClient {
   #sendHello(): void {
     this.#helloSentOnThisConnection = true;
     this.#awaitingWelcome = true;
+    this.#unansweredHellos++;
     this.#welcome = null;
     try {
       this.#transport.send({ t: 'hello', token: this.#token });
@@ -222,6 +225,7 @@ export class ApiClient {
     this.#connected = false;
     this.#helloSentOnThisConnection = false;
     this.#awaitingWelcome = false;
+    this.#unansweredHellos = 0;
     this.#welcome = null;
     this.#rejectAll(new ApiError('unavailable', 'connection lost'));
     if (wasConnected) emit(this.#connectionListeners, false);
@@ -257,6 +261,9 @@ export class ApiClient {
           this.#protocolError('malformed welcome');
           return;
         }
+        if (this.#unansweredHellos > 0) this.#unansweredHellos--;
+        // The answer to a hello that a newer one has replaced (a quick logout and login) is stale.
+        if (this.#unansweredHellos > 0) return;
         const welcome = { authenticated: f.authenticated, needsSetup: f.needsSetup };
         this.#welcome = welcome;
         this.#awaitingWelcome = false;

@@ -175,6 +175,25 @@ describe('ApiClient session and connection', () => {
     expect(welcomes).toEqual([true, true]);
   });
 
+  it('only the answer to the latest hello counts when hellos overlap', async () => {
+    const { transport, server } = memoryTransportPair();
+    autoServer(server, () => ({ needsSetup: false }));
+    const client = new ApiClient(transport);
+    const welcomes: boolean[] = [];
+    client.onWelcome((w) => welcomes.push(w.authenticated));
+    client.hello(null);
+    client.hello('good');
+    await tick();
+    await tick();
+    expect(server.received.filter((f) => (f as ClientFrame).t === 'hello')).toHaveLength(2);
+    expect(welcomes).toEqual([true]);
+    expect(client.welcome).toEqual({ authenticated: true, needsSetup: false });
+    // An unsolicited welcome (the server re-checking a session) is passed on.
+    server.send({ t: 'welcome', authenticated: false, needsSetup: false });
+    await tick();
+    expect(welcomes).toEqual([true, false]);
+  });
+
   it('does not repeat a hello that was buffered while the first connection opened', async () => {
     const { transport, server } = memoryTransportPair({ startOpen: false });
     autoServer(server, () => ({ needsSetup: false }));
