@@ -4,7 +4,14 @@ import { ADMIN, signIn } from './helpers.ts';
 
 const shots = (name: string) => fileURLToPath(new URL(`../../docs/screenshots/${name}.png`, import.meta.url));
 
-test('screenshots of the real UI for the README', async ({ page }) => {
+test('screenshots of the real UI for the README, with no CSP violation or page error on the way', async ({
+  page,
+}) => {
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' || /Content Security Policy/i.test(m.text())) problems.push(m.text());
+  });
   await signIn(page, ADMIN);
   await expect(page.getByTestId('summary-grid')).not.toContainText('—');
   await page.screenshot({ path: shots('overview'), fullPage: true });
@@ -35,4 +42,5 @@ test('screenshots of the real UI for the README', async ({ page }) => {
   await expect(page.getByTestId('audit-table')).toBeVisible();
   await expect(page.locator('[data-testid="audit-table"] tbody tr').first()).toBeVisible();
   await page.screenshot({ path: shots('settings'), fullPage: true });
+  expect(problems).toEqual([]);
 });
