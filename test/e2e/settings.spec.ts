@@ -65,3 +65,52 @@ test('admin manages users: create, change role, delete; health and audit are vis
   await expect(page.locator('[data-testid="audit-table"] tbody tr').first()).toBeVisible();
   await expect(page.getByTestId('audit-table')).toContainText('user.delete');
 });
+
+test('installers lay out zones: add a floor and a room, rename, see it on the overview, delete', async ({
+  page,
+}) => {
+  await signIn(page, ADMIN);
+  await page.getByTestId('nav-settings').click();
+  await page.getByTestId('settings-tab-zones').click();
+  await expect(page.getByTestId('zone-row-Main building')).toBeVisible();
+
+  const parent = page.getByTestId('zone-create-parent');
+  const buildingValue = await parent
+    .locator('option', { hasText: 'Main building (building)' })
+    .getAttribute('value');
+  await parent.selectOption(buildingValue!);
+  await expect(page.getByTestId('zone-create-kind')).toHaveValue('floor');
+  await page.getByTestId('zone-create-name').fill('   ');
+  await page.getByTestId('zone-create-submit').click();
+  await expect(page.getByTestId('zone-create-error-name')).toBeVisible();
+
+  await page.getByTestId('zone-create-name').fill('Second floor');
+  await page.getByTestId('zone-create-submit').click();
+  await expect(page.getByTestId('zone-row-Second floor')).toBeVisible();
+
+  const floorValue = await parent
+    .locator('option', { hasText: 'Second floor (floor)' })
+    .getAttribute('value');
+  await parent.selectOption(floorValue!);
+  await expect(page.getByTestId('zone-create-kind')).toHaveValue('room');
+  await page.getByTestId('zone-create-name').fill('Lab');
+  await page.getByTestId('zone-create-submit').click();
+  await expect(page.getByTestId('zone-row-Lab')).toBeVisible();
+
+  await page.getByTestId('zone-row-Lab').getByRole('button', { name: 'Rename' }).click();
+  await page.getByTestId('zone-rename-input-Lab').fill('Test lab');
+  await page.getByTestId('zone-rename-save-Lab').click();
+  await expect(page.getByTestId('zone-row-Test lab')).toBeVisible();
+
+  await page.getByTestId('nav-overview').click();
+  await expect(page.getByTestId('overview-page')).toContainText('Second floor');
+  await expect(page.getByTestId('overview-page')).toContainText('Test lab');
+
+  await page.getByTestId('nav-settings').click();
+  await page.getByTestId('settings-tab-zones').click();
+  page.on('dialog', (d) => void d.accept());
+  await page.getByTestId('zone-delete-Test lab').click();
+  await expect(page.getByTestId('zone-row-Test lab')).toHaveCount(0);
+  await page.getByTestId('zone-delete-Second floor').click();
+  await expect(page.getByTestId('zone-row-Second floor')).toHaveCount(0);
+});
