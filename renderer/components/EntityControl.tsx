@@ -231,3 +231,33 @@ function SetpointControl({ entity, state, canControl }: Props) {
     </span>
   );
 }
+
+/** Thermostat mode (off / heat / ...), offered where the device lists its modes. */
+export function ModeSelect({ entity, state, canControl }: Props) {
+  const { send, pending, noEcho, error } = useCommand(entity, state);
+  const modes = entity.attributes.modes ?? [];
+  const v = state?.value;
+  const mode = v && typeof v === 'object' && typeof v.mode === 'string' ? v.mode : '';
+  if (entity.kind !== 'climate' || modes.length === 0) return null;
+  return (
+    <span className="control">
+      <select
+        aria-label={`${entity.name} mode`}
+        data-testid={`control-mode-${entity.id}`}
+        data-value={mode}
+        className={pending ? 'is-pending' : ''}
+        value={mode}
+        disabled={!canControl || !entity.writable}
+        onChange={(e) => void send({ type: 'set_mode', mode: e.currentTarget.value })}
+      >
+        {mode === '' ? <option value="">—</option> : null}
+        {modes.map((m) => (
+          <option key={m} value={m}>
+            {m}
+          </option>
+        ))}
+      </select>
+      <CommandError error={error} noEcho={noEcho} entityId={entity.id} />
+    </span>
+  );
+}

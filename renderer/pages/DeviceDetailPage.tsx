@@ -16,7 +16,7 @@ import { useAction } from '../lib/use-action.ts';
 import { useNow } from '../lib/use-now.ts';
 import { formatDateTime } from '../lib/format.ts';
 import { EntityValue } from '../components/EntityValue.tsx';
-import { EntityControl } from '../components/EntityControl.tsx';
+import { EntityControl, ModeSelect } from '../components/EntityControl.tsx';
 import { Availability } from '../components/Availability.tsx';
 import { HistoryChart, RANGES } from '../components/HistoryChart.tsx';
 import type { RangeKey } from '../components/HistoryChart.tsx';
@@ -98,6 +98,9 @@ export function DeviceDetailPage({ site, deviceId, user, canControl }: Props) {
                   <td>
                     {isControllable(e) ? (
                       <EntityControl entity={e} state={site.states[e.id]} canControl={canControl} />
+                    ) : null}
+                    {e.kind === 'climate' ? (
+                      <ModeSelect entity={e} state={site.states[e.id]} canControl={canControl} />
                     ) : null}
                   </td>
                 </tr>

@@ -6,6 +6,7 @@ import type { PublicUser } from '../../shared/domain/user.ts';
 import { SiteStore } from './site-store.ts';
 
 export const TOKEN_KEY = 'truss.token';
+const SNAPSHOT_GRACE_MS = 3000;
 
 export type Phase = 'connecting' | 'setup' | 'login' | 'app';
 
@@ -25,7 +26,8 @@ type TokenStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
  */
 export class Session {
   readonly client: ApiClient;
-  readonly site = new SiteStore();
+  /** events are applied in 100 ms batches: live enough, and one render per burst */
+  readonly site = new SiteStore(100);
   #storage: TokenStorage;
   #state: SessionState = { phase: 'connecting', connected: true, user: null, notice: null };
   #listeners = new Set<() => void>();
@@ -109,9 +111,21 @@ export class Session {
     try {
       const user = await this.client.call('auth.me', {});
       this.#patch({ phase: 'app', user });
+      if (!this.site.get().loaded) setTimeout(() => void this.#fetchSnapshotIfMissing(), SNAPSHOT_GRACE_MS);
     } catch (e) {
       if (e instanceof ApiError && e.code === 'unauthenticated') this.#signOutLocally(null);
       // otherwise the connection dropped; the next welcome retries
+    }
+  }
+
+  /** The server pushes a snapshot after an authenticated welcome; this only covers one that got lost. */
+  async #fetchSnapshotIfMissing(): Promise<void> {
+    if (this.#state.phase !== 'app' || this.site.get().loaded || !this.client.connected) return;
+    try {
+      const snapshot = await this.client.call('site.snapshot', {});
+      if (!this.site.get().loaded) this.site.replace(snapshot);
+    } catch {
+      // the next welcome (after a reconnect) brings a snapshot anyway
     }
   }
 

@@ -66,6 +66,15 @@ test('changing a thermostat setpoint', async ({ page }) => {
   expect(raised - before).toBeLessThanOrEqual(1);
   await row.locator('[data-testid^="setpoint-down-"]').click();
   await expect.poll(async () => Number(await value.getAttribute('data-value'))).toBe(before);
+
+  // The mode lives on the detail page; the select shows what the thermostat reports.
+  await row.locator('a').first().click();
+  const mode = page.locator('[data-testid^="control-mode-"]');
+  await expect(mode).toHaveAttribute('data-value', 'heat');
+  await mode.selectOption('off');
+  await expect(mode).toHaveAttribute('data-value', 'off');
+  await mode.selectOption('heat');
+  await expect(mode).toHaveAttribute('data-value', 'heat');
 });
 
 test('commissioning: rename a device and assign it to a zone (admin has installer rights)', async ({
