@@ -35,7 +35,8 @@ export function HistoryChart({ entity, range }: { entity: Entity; range: RangeKe
     return () => ro.disconnect();
   }, []);
 
-  const pointBudget = Math.max(10, Math.min(2000, width || 600));
+  // Rounded so a resize by a few pixels does not refetch.
+  const pointBudget = Math.max(100, Math.min(2000, Math.ceil((width || 600) / 100) * 100));
   useEffect(() => {
     let cancelled = false;
     const load = async () => {
