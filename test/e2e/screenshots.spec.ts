@@ -2,7 +2,10 @@ import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import { ADMIN, signIn } from './helpers.ts';
 
-const shots = (name: string) => fileURLToPath(new URL(`../../docs/screenshots/${name}.png`, import.meta.url));
+// `npm run screenshots` refreshes the README's pictures; a plain test run writes them to
+// test-results/ so running the tests never dirties the work tree.
+const folder = process.env.TRUSS_SCREENSHOTS === '1' ? '../../docs/screenshots/' : '../../test-results/screenshots/';
+const shots = (name: string) => fileURLToPath(new URL(`${folder}${name}.png`, import.meta.url));
 
 test('screenshots of the real UI for the README, with no CSP violation or page error on the way', async ({
   page,
