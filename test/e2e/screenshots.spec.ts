@@ -4,7 +4,8 @@ import { ADMIN, signIn } from './helpers.ts';
 
 // `npm run screenshots` refreshes the README's pictures; a plain test run writes them to
 // test-results/ so running the tests never dirties the work tree.
-const folder = process.env.TRUSS_SCREENSHOTS === '1' ? '../../docs/screenshots/' : '../../test-results/screenshots/';
+const folder =
+  process.env.TRUSS_SCREENSHOTS === '1' ? '../../docs/screenshots/' : '../../test-results/screenshots/';
 const shots = (name: string) => fileURLToPath(new URL(`${folder}${name}.png`, import.meta.url));
 
 test('screenshots of the real UI for the README, with no CSP violation or page error on the way', async ({
