@@ -1,5 +1,6 @@
 import type { Transport } from '../../shared/api/client.ts';
 import type { ClientFrame, ServerFrame } from '../../shared/api/frames.ts';
+import { TransportEvents } from './transport-events.ts';
 
 /**
  * What the Electron preload exposes as window.truss. A MessagePort cannot cross the context bridge,
@@ -69,7 +70,7 @@ function obtainPort(bridge: TrussBridge, win: PortSource, timeoutMs: number): Pr
  * The desktop pipe: the same JSON frames as the WebSocket, as JSON text over a MessagePort. If the
  * port closes (the core process restarted), it asks for a new one, like the WebSocket reconnects.
  */
-export class IpcTransport implements Transport {
+export class IpcTransport extends TransportEvents implements Transport {
   #bridge: TrussBridge;
   #win: PortSource;
   #portTimeoutMs: number;
@@ -77,11 +78,9 @@ export class IpcTransport implements Transport {
   #port: PortLike | null = null;
   #buffer: string[] = [];
   #closed = false;
-  #frameCbs = new Set<(f: ServerFrame) => void>();
-  #openCbs = new Set<() => void>();
-  #closeCbs = new Set<() => void>();
 
   constructor(bridge: TrussBridge, opts: IpcTransportOptions = {}) {
+    super();
     this.#bridge = bridge;
     this.#win = opts.win ?? (globalThis as unknown as PortSource);
     this.#portTimeoutMs = opts.portTimeoutMs ?? 10_000;
@@ -94,21 +93,6 @@ export class IpcTransport implements Transport {
     const text = JSON.stringify(frame);
     if (this.#port) this.#port.postMessage(text);
     else this.#buffer.push(text);
-  }
-
-  onFrame(cb: (f: ServerFrame) => void): () => void {
-    this.#frameCbs.add(cb);
-    return () => this.#frameCbs.delete(cb);
-  }
-
-  onOpen(cb: () => void): () => void {
-    this.#openCbs.add(cb);
-    return () => this.#openCbs.delete(cb);
-  }
-
-  onClose(cb: () => void): () => void {
-    this.#closeCbs.add(cb);
-    return () => this.#closeCbs.delete(cb);
   }
 
   close(): void {
@@ -139,20 +123,20 @@ export class IpcTransport implements Transport {
           return; // not JSON: dropped; the client validates everything else
         }
       }
-      for (const cb of [...this.#frameCbs]) cb(frame as ServerFrame);
+      this.emitFrame(frame as ServerFrame);
     };
     // Chromium fires 'close' on an entangled port whose other end went away.
     port.addEventListener('close', () => this.#lost(port));
     port.start();
     for (const text of this.#buffer.splice(0)) port.postMessage(text);
-    for (const cb of [...this.#openCbs]) cb();
+    this.emitOpen();
   }
 
   #lost(port: PortLike | null): void {
     if (port !== null && port !== this.#port) return;
     this.#port = null;
     this.#buffer = [];
-    for (const cb of [...this.#closeCbs]) cb();
+    this.emitClose();
     if (this.#closed) return;
     setTimeout(() => {
       if (!this.#closed) this.#connect();

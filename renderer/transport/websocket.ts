@@ -1,5 +1,6 @@
 import type { Transport } from '../../shared/api/client.ts';
 import type { ClientFrame, ServerFrame } from '../../shared/api/frames.ts';
+import { TransportEvents } from './transport-events.ts';
 
 export type WebSocketTransportOptions = {
   url: string;
@@ -13,7 +14,7 @@ export type WebSocketTransportOptions = {
  * while a socket is still connecting are flushed when it opens; frames are dropped on a lost socket
  * (the API client has already rejected their calls).
  */
-export class WebSocketTransport implements Transport {
+export class WebSocketTransport extends TransportEvents implements Transport {
   #url: string;
   #minDelay: number;
   #maxDelay: number;
@@ -22,11 +23,9 @@ export class WebSocketTransport implements Transport {
   #attempt = 0;
   #retryTimer: ReturnType<typeof setTimeout> | null = null;
   #closed = false;
-  #frameCbs = new Set<(f: ServerFrame) => void>();
-  #openCbs = new Set<() => void>();
-  #closeCbs = new Set<() => void>();
 
   constructor(opts: WebSocketTransportOptions) {
+    super();
     this.#url = opts.url;
     this.#minDelay = opts.minDelayMs ?? 250;
     this.#maxDelay = opts.maxDelayMs ?? 5_000;
@@ -39,21 +38,6 @@ export class WebSocketTransport implements Transport {
     if (socket && socket.readyState === WebSocket.OPEN) socket.send(text);
     else if (socket && socket.readyState === WebSocket.CONNECTING) this.#buffer.push(text);
     else throw new Error('not connected');
-  }
-
-  onFrame(cb: (f: ServerFrame) => void): () => void {
-    this.#frameCbs.add(cb);
-    return () => this.#frameCbs.delete(cb);
-  }
-
-  onOpen(cb: () => void): () => void {
-    this.#openCbs.add(cb);
-    return () => this.#openCbs.delete(cb);
-  }
-
-  onClose(cb: () => void): () => void {
-    this.#closeCbs.add(cb);
-    return () => this.#closeCbs.delete(cb);
   }
 
   close(): void {
@@ -70,7 +54,7 @@ export class WebSocketTransport implements Transport {
     socket.onopen = () => {
       this.#attempt = 0;
       for (const text of this.#buffer.splice(0)) socket.send(text);
-      for (const cb of [...this.#openCbs]) cb();
+      this.emitOpen();
     };
     socket.onmessage = (ev: MessageEvent) => {
       if (typeof ev.data !== 'string') return;
@@ -80,13 +64,13 @@ export class WebSocketTransport implements Transport {
       } catch {
         return; // not JSON: the client validates everything else
       }
-      for (const cb of [...this.#frameCbs]) cb(frame);
+      this.emitFrame(frame);
     };
     socket.onclose = () => {
       if (this.#socket !== socket) return;
       this.#socket = null;
       this.#buffer = [];
-      for (const cb of [...this.#closeCbs]) cb();
+      this.emitClose();
       this.#scheduleRetry();
     };
     // onerror is always followed by onclose, which does the work.
