@@ -79,7 +79,6 @@ describe('history store survives kill -9 during heavy ingest', () => {
       const safe = reports.filter((r) => r.at <= killedAt - 1000);
       expect(safe.length, 'the child reported progress before the last second').toBeGreaterThan(0);
       const mustHave = Math.max(...safe.map((r) => r.seq));
-      const lastReported = Math.max(...reports.map((r) => r.seq));
 
       const db = new DatabaseSync(file);
       try {
@@ -91,7 +90,8 @@ describe('history store survives kill -9 during heavy ingest', () => {
         expect(all.length).toBeGreaterThan(mustHave);
         expect(all[0]).toBe(0);
         expect(all.every((v, i) => v === i)).toBe(true);
-        expect(all.at(-1)!).toBeLessThanOrEqual(lastReported);
+        // No upper bound against the last report: the child may commit batches whose progress
+        // report was still in its stdout pipe when it was killed.
 
         // Rollups agree with the raw samples they were computed from, bucket by bucket.
         const idOf = new Map(
