@@ -15,6 +15,8 @@ import { ServiceHost } from './lifecycle/service-host.ts';
 import { DeviceRegistry } from './registry/device-registry.ts';
 import { StateStore } from './state/state-store.ts';
 import { createDbCredentialStore } from './storage/credential-store.ts';
+import { loadOrCreateKeyFile } from './secrets/key-file.ts';
+import { EncryptedSecretStore } from './secrets/secret-store.ts';
 import { openDatabase, type TrussDatabase } from './storage/database.ts';
 import { getRxStorageNodeSqlite } from './storage/sqlite-rxstorage/index.ts';
 
@@ -25,6 +27,11 @@ export interface CoreOptions {
   adapters: AdapterSelection[];
   version: string;
   now?: () => number;
+  /**
+   * The master key for secrets at rest. Headless mode keeps it in a 0600 key file in the data
+   * directory (the default); the desktop shell may wrap it with the OS keychain instead.
+   */
+  secretsKey?: () => Buffer;
 }
 
 const HOUR = 3600_000;
@@ -43,6 +50,7 @@ export class Core {
   readonly #startedAt: number;
   readonly #version: string;
   readonly #selections: AdapterSelection[];
+  readonly #secretsKey: () => Buffer;
   #db: TrussDatabase | null = null;
   #history: TimeSeriesStore | null = null;
   #broker: Broker | null = null;
@@ -65,6 +73,7 @@ export class Core {
     this.#now = opts.now ?? Date.now;
     this.#version = opts.version;
     this.#selections = opts.adapters;
+    this.#secretsKey = opts.secretsKey ?? (() => loadOrCreateKeyFile(this.config.dataDir));
     this.#startedAt = this.#now();
     this.bus = new EventBus((err, event) => this.log.error({ err, event }, 'event subscriber failed'));
     this.#services = new ServiceHost(this.log);
@@ -114,7 +123,11 @@ export class Core {
         const registry = new DeviceRegistry(db, this.bus, this.#now);
         await registry.load();
         const states = new StateStore(this.bus, this.#history!);
+        const secrets = new EncryptedSecretStore(db, this.#secretsKey());
         const adapters = new AdapterHost({
+          bus: this.bus,
+          secrets: (adapterId) => secrets.scoped(adapterId),
+          dataDir: this.config.dataDir,
           selections: this.#selections,
           registry,
           states,

@@ -65,6 +65,47 @@ export interface DeviceAnnouncement {
   entities: EntityAnnouncement[];
 }
 
+/**
+ * Secrets an adapter keeps (network keys, bindkeys, install codes): encrypted at rest by the
+ * core, namespaced per adapter. Never log what comes out of here.
+ */
+export interface SecretStore {
+  get(name: string): Promise<string | null>;
+  set(name: string, value: string): Promise<void>;
+  delete(name: string): Promise<void>;
+}
+
+/** A device the adapter sees but that is not (yet) part of the site: joining, interviewing, or heard in a scan. */
+export interface CommissioningCandidate {
+  /** stable while the candidate exists; usually the protocol address */
+  id: string;
+  address: string;
+  /** what the installer recognises: model, advertised name, MAC... */
+  label: string;
+  status: 'discovered' | 'joining' | 'interviewing' | 'ready' | 'failed';
+  /** for 'failed': why, in words an installer can act on */
+  error: string | null;
+  /** protocol facts worth showing: RSSI, LQI, detected format, decoded values... */
+  detail: Record<string, string | number | boolean | null>;
+  /** whether adopting needs a key (BLE bindkey, install code) */
+  secret: { required: boolean; label: string } | null;
+  lastSeen: number;
+}
+
+/** Families that commission devices (permit join, scan, adopt) implement this. */
+export interface Commissioning {
+  /** open the network / start scanning for `seconds`; `via` names a router where the family supports it */
+  open(seconds: number, opts?: { via?: string | null }): Promise<void>;
+  close(): Promise<void>;
+  /** when the window closes (ms epoch), or null when closed */
+  openUntil(): number | null;
+  candidates(): CommissioningCandidate[];
+  /** make the candidate a device of the site: the adapter then announces it through the sink */
+  adopt(candidateId: string, opts: { secret?: string }): Promise<{ address: string }>;
+  /** try a failed interview again */
+  retry?(candidateId: string): Promise<void>;
+}
+
 /** What an adapter reports into the core. */
 export interface AdapterSink {
   deviceAnnounced(device: DeviceAnnouncement): void;
@@ -72,12 +113,18 @@ export interface AdapterSink {
   availabilityChanged(address: string, online: boolean): void;
   /** the device left or was removed at protocol level */
   deviceRemoved(address: string): void;
+  /** a commissioning candidate appeared or changed (live in the installer's UI) */
+  candidateChanged?(candidate: CommissioningCandidate): void;
+  candidateRemoved?(candidateId: string): void;
 }
 
 export interface AdapterContext {
   log: Logger;
   sink: AdapterSink;
   now(): number;
+  /** a folder of the adapter's own in the data directory (databases, backups, caches) */
+  dataDir: string;
+  secrets: SecretStore;
   /** present when the manifest needs 'mqtt' */
   mqtt?: MqttBus;
   /** present when the manifest needs 'mqtt' */
@@ -95,8 +142,9 @@ export interface AdapterInstance {
   health(): AdapterHealth;
   diagnostics(): Record<string, unknown>;
   execute(address: string, entityKey: string, command: EntityCommand): Promise<void>;
-  permitJoin?(seconds: number): Promise<void>;
-  remove?(address: string): Promise<void>;
+  commissioning?: Commissioning;
+  /** make the device leave the network / forget it at protocol level; `ban` keeps it from rejoining */
+  remove?(address: string, opts?: { ban?: boolean }): Promise<void>;
 }
 
 export interface AdapterManifest<Config> {

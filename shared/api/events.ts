@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Device } from '../domain/device.ts';
 import { Entity, EntityState } from '../domain/entity.ts';
 import { Zone } from '../domain/zone.ts';
+import { Candidate } from './commissioning.ts';
 
 /** Changes pushed to subscribed clients after their snapshot. */
 export const ApiEvent = z.discriminatedUnion('type', [
@@ -11,5 +12,12 @@ export const ApiEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('entity'), entity: Entity }),
   z.object({ type: z.literal('zone'), zone: Zone }),
   z.object({ type: z.literal('zone.removed'), zoneId: z.string() }),
+  z.object({ type: z.literal('candidate'), adapter: z.string(), candidate: Candidate }),
+  z.object({ type: z.literal('candidate.removed'), adapter: z.string(), candidateId: z.string() }),
+  z.object({
+    type: z.literal('commissioning.window'),
+    adapter: z.string(),
+    openUntil: z.number().nullable(),
+  }),
 ]);
 export type ApiEvent = z.infer<typeof ApiEvent>;

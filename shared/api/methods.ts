@@ -4,6 +4,7 @@ import { Entity, EntityState } from '../domain/entity.ts';
 import { EntityCommand } from '../domain/command.ts';
 import { Zone, ZoneKind } from '../domain/zone.ts';
 import { AuditEntry, Password, PublicUser, Role, Username } from '../domain/user.ts';
+import { CommissioningState } from './commissioning.ts';
 
 /**
  * The one contract between the core and any UI. Each method names its params schema (validated
@@ -101,6 +102,50 @@ export const METHODS = {
       .strict(),
     Device,
   ),
+  'device.remove': method(
+    COMMISSIONERS,
+    z.object({ deviceId: z.string().max(200), ban: z.boolean().default(false) }).strict(),
+    z.object({ ok: z.literal(true) }),
+  ),
+
+  'commissioning.status': method(OPERATORS, Empty, z.array(CommissioningState)),
+  'commissioning.open': method(
+    COMMISSIONERS,
+    z
+      .object({
+        adapter: z.string().max(64),
+        seconds: z.number().int().min(1).max(600).default(120),
+        /** a router to open the network through, where the family supports it */
+        via: z.string().max(200).nullable().default(null),
+      })
+      .strict(),
+    z.object({ openUntil: z.number().nullable() }),
+  ),
+  'commissioning.close': method(
+    COMMISSIONERS,
+    z.object({ adapter: z.string().max(64) }).strict(),
+    z.object({ ok: z.literal(true) }),
+  ),
+  'commissioning.adopt': method(
+    COMMISSIONERS,
+    z
+      .object({
+        adapter: z.string().max(64),
+        candidateId: z.string().max(200),
+        name: z.string().trim().min(1).max(80).optional(),
+        zoneId: z.string().max(200).nullable().optional(),
+        /** bindkey / install code, for devices that need one; stored encrypted, never returned */
+        secret: z.string().max(512).optional(),
+      })
+      .strict(),
+    Device,
+  ),
+  'commissioning.retry': method(
+    COMMISSIONERS,
+    z.object({ adapter: z.string().max(64), candidateId: z.string().max(200) }).strict(),
+    z.object({ ok: z.literal(true) }),
+  ),
+
   'zone.create': method(
     COMMISSIONERS,
     z

@@ -5,7 +5,12 @@ import type {
   Logger,
   MqttAclHook,
   MqttBus,
+  SecretStore,
 } from '../../../shared/adapter/contract.ts';
+import type { CommissioningCandidate } from '../../../shared/adapter/contract.ts';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EventBus } from '../bus/event-bus.ts';
 import type { EntityCommand } from '../../../shared/domain/command.ts';
 import { ApiFailure } from '../api/api-failure.ts';
 import type { Service, ServiceHealth } from '../lifecycle/service-host.ts';
@@ -39,6 +44,9 @@ export class AdapterHost implements Service {
   readonly #log: Logger;
   readonly #now: () => number;
   readonly #mqtt: () => { bus: MqttBus; acl: MqttAclHook };
+  readonly #bus: EventBus;
+  readonly #secrets: (adapterId: string) => SecretStore;
+  readonly #dataDir: string;
   readonly #configs = new Map<string, unknown>();
   /** announcements are applied one after another so a device's entities exist before its states */
   #queue: Promise<unknown> = Promise.resolve();
@@ -50,7 +58,14 @@ export class AdapterHost implements Service {
     log: Logger;
     now: () => number;
     mqtt: () => { bus: MqttBus; acl: MqttAclHook };
+    bus: EventBus;
+    secrets: (adapterId: string) => SecretStore;
+    /** the data directory; each adapter gets `adapters/<id>/` inside it */
+    dataDir: string;
   }) {
+    this.#bus = opts.bus;
+    this.#secrets = opts.secrets;
+    this.#dataDir = opts.dataDir;
     this.#selections = opts.selections;
     this.#registry = opts.registry;
     this.#states = opts.states;
@@ -79,7 +94,17 @@ export class AdapterHost implements Service {
         .catch((err: unknown) => log.error({ err, what }, 'adapter report failed'));
     };
     return {
-      deviceAnnounced: (ann) => enqueue('announce', () => this.#registry.announce(adapterId, ann)),
+      deviceAnnounced: (ann) =>
+        enqueue('announce', async () => {
+          const device = await this.#registry.announce(adapterId, ann);
+          if (!device) {
+            // A banned device came back: tell its adapter to send it away again.
+            log.warn({ address: ann.address }, 'banned device refused');
+            await this.#running
+              .find((r) => r.id === adapterId)
+              ?.instance.remove?.(ann.address, { ban: true });
+          }
+        }),
       stateChanged: (address, key, state) =>
         enqueue('state', () => {
           const device = this.#registry.deviceByAddress(adapterId, address);
@@ -105,6 +130,9 @@ export class AdapterHost implements Service {
               this.#now(),
             );
         }),
+      candidateChanged: (candidate) => this.#bus.emit('candidate.changed', { adapter: adapterId, candidate }),
+      candidateRemoved: (candidateId) =>
+        this.#bus.emit('candidate.removed', { adapter: adapterId, candidateId }),
       deviceRemoved: (address) =>
         enqueue('removed', async () => {
           const device = this.#registry.deviceByAddress(adapterId, address);
@@ -117,11 +145,15 @@ export class AdapterHost implements Service {
     for (const { module } of this.#selections) {
       const id = module.manifest.id;
       const log = this.#log.child({ adapter: id });
+      const dataDir = join(this.#dataDir, 'adapters', id);
+      mkdirSync(dataDir, { recursive: true, mode: 0o700 });
       const instance = module.setup(
         {
           log,
           sink: this.#sink(id, log),
           now: this.#now,
+          dataDir,
+          secrets: this.#secrets(id),
           ...(module.manifest.needs.includes('mqtt')
             ? { mqtt: this.#mqtt().bus, mqttAcl: this.#mqtt().acl }
             : {}),
@@ -175,6 +207,71 @@ export class AdapterHost implements Service {
       throw new ApiFailure('unavailable', `${device.name} is offline: the command was not sent.`);
     }
     await running.instance.execute(device.address, entity.key, this.#resolveToggle(entityId, command));
+  }
+
+  #commissioner(adapter: string) {
+    const running = this.#running.find((r) => r.id === adapter);
+    if (!running) throw new ApiFailure('not_found', `No adapter "${adapter}" is running.`);
+    const c = running.instance.commissioning;
+    if (!c) throw new ApiFailure('bad_request', `The ${adapter} adapter does not commission devices.`);
+    return c;
+  }
+
+  commissioningStatus(): {
+    adapter: string;
+    openUntil: number | null;
+    candidates: CommissioningCandidate[];
+  }[] {
+    return this.#running
+      .filter((r) => r.instance.commissioning)
+      .map((r) => ({
+        adapter: r.id,
+        openUntil: r.instance.commissioning!.openUntil(),
+        candidates: r.instance.commissioning!.candidates(),
+      }));
+  }
+
+  async openCommissioning(adapter: string, seconds: number, via: string | null): Promise<number | null> {
+    const c = this.#commissioner(adapter);
+    await c.open(seconds, { via });
+    const openUntil = c.openUntil();
+    this.#bus.emit('commissioning.window', { adapter, openUntil });
+    return openUntil;
+  }
+
+  async closeCommissioning(adapter: string): Promise<void> {
+    await this.#commissioner(adapter).close();
+    this.#bus.emit('commissioning.window', { adapter, openUntil: null });
+  }
+
+  /** Adopts a candidate; the device is registered when the adapter announces it. */
+  async adopt(adapter: string, candidateId: string, secret: string | undefined): Promise<string> {
+    const c = this.#commissioner(adapter);
+    if (!c.candidates().some((x) => x.id === candidateId)) {
+      throw new ApiFailure(
+        'not_found',
+        'That device is no longer in the list: scan or permit joining again.',
+      );
+    }
+    const { address } = await c.adopt(candidateId, secret === undefined ? {} : { secret });
+    await this.settled();
+    return address;
+  }
+
+  async retry(adapter: string, candidateId: string): Promise<void> {
+    const c = this.#commissioner(adapter);
+    if (!c.retry) throw new ApiFailure('bad_request', `The ${adapter} adapter cannot retry.`);
+    await c.retry(candidateId);
+  }
+
+  /** Removes a device at protocol level (leave), then from the site. */
+  async removeDevice(deviceId: string, ban: boolean): Promise<void> {
+    const device = this.#registry.devices.get(deviceId);
+    if (!device) throw new ApiFailure('not_found', `No device ${deviceId}.`);
+    const running = this.#running.find((r) => r.id === device.adapter);
+    await running?.instance.remove?.(device.address, { ban });
+    await this.settled();
+    await this.#registry.removeDevice(deviceId, ban);
   }
 
   /** Adapters get explicit on/off: the core knows the last reported state. */

@@ -141,6 +141,15 @@ export class ApiService {
       this.#bus.on('entity.changed', ({ entity }) => listener({ type: 'entity', entity })),
       this.#bus.on('zone.changed', ({ zone }) => listener({ type: 'zone', zone })),
       this.#bus.on('zone.removed', ({ zoneId }) => listener({ type: 'zone.removed', zoneId })),
+      this.#bus.on('candidate.changed', ({ adapter, candidate }) =>
+        listener({ type: 'candidate', adapter, candidate }),
+      ),
+      this.#bus.on('candidate.removed', ({ adapter, candidateId }) =>
+        listener({ type: 'candidate.removed', adapter, candidateId }),
+      ),
+      this.#bus.on('commissioning.window', ({ adapter, openUntil }) =>
+        listener({ type: 'commissioning.window', adapter, openUntil }),
+      ),
     ];
     return () => offs.forEach((off) => off());
   }

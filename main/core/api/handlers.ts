@@ -60,6 +60,30 @@ export function createHandlers(d: HandlerDeps): Handlers {
     },
 
     'device.update': async (p) => d.registry.updateDevice(p.deviceId, { name: p.name, zoneId: p.zoneId }),
+    'device.remove': async (p) => {
+      await d.adapters.removeDevice(p.deviceId, p.ban);
+      return { ok: true };
+    },
+    'commissioning.status': async () => d.adapters.commissioningStatus(),
+    'commissioning.open': async (p) => ({
+      openUntil: await d.adapters.openCommissioning(p.adapter, p.seconds, p.via),
+    }),
+    'commissioning.close': async (p) => {
+      await d.adapters.closeCommissioning(p.adapter);
+      return { ok: true };
+    },
+    'commissioning.adopt': async (p) => {
+      const address = await d.adapters.adopt(p.adapter, p.candidateId, p.secret);
+      const device = d.registry.deviceByAddress(p.adapter, address);
+      if (!device)
+        throw new ApiFailure('unavailable', 'The device was adopted but has not announced itself yet.');
+      if (p.name === undefined && p.zoneId === undefined) return device;
+      return d.registry.updateDevice(device.id, { name: p.name, zoneId: p.zoneId });
+    },
+    'commissioning.retry': async (p) => {
+      await d.adapters.retry(p.adapter, p.candidateId);
+      return { ok: true };
+    },
     'zone.create': async (p) => d.registry.createZone({ name: p.name, kind: p.kind, parentId: p.parentId }),
     'zone.update': async (p) => d.registry.updateZone(p.zoneId, { name: p.name, parentId: p.parentId }),
     'zone.delete': async (p) => {

@@ -1,6 +1,7 @@
 import type { Device } from '../../../shared/domain/device.ts';
 import type { Entity, EntityState } from '../../../shared/domain/entity.ts';
 import type { Zone } from '../../../shared/domain/zone.ts';
+import type { CommissioningCandidate } from '../../../shared/adapter/contract.ts';
 
 /** What happens inside the core. Features hang off these events instead of being wired by hand. */
 export interface CoreEvents {
@@ -10,6 +11,9 @@ export interface CoreEvents {
   'state.changed': { entityId: string; state: EntityState; previous: EntityState | undefined };
   'zone.changed': { zone: Zone };
   'zone.removed': { zoneId: string };
+  'candidate.changed': { adapter: string; candidate: CommissioningCandidate };
+  'candidate.removed': { adapter: string; candidateId: string };
+  'commissioning.window': { adapter: string; openUntil: number | null };
 }
 
 type Handler<T> = (payload: T) => void;

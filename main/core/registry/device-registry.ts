@@ -25,7 +25,10 @@ export class DeviceRegistry {
   readonly entities = new Map<string, Entity>();
   readonly zones = new Map<string, Zone>();
   readonly #byAddress = new Map<string, string>();
+  /** removed devices by adapter+address: their ids come back if they are paired again */
+  readonly #removed = new Map<string, { device: Device; banned: boolean }>();
   readonly #entityByKey = new Map<string, string>();
+  readonly #retiredEntities = new Map<string, Entity>();
 
   constructor(db: TrussDatabase, bus: EventBus, now: () => number = Date.now) {
     this.#db = db;
@@ -35,11 +38,25 @@ export class DeviceRegistry {
 
   async load(): Promise<void> {
     for (const d of await this.#db.devices.find().exec()) {
-      const device = plain<Device>(d);
+      const { removedAt, banned, ...device } = plain<
+        Device & { removedAt?: number | null; banned?: boolean }
+      >(d);
+      if (removedAt) {
+        this.#removed.set(addrKey(device.adapter, device.address), { device, banned: banned === true });
+        continue;
+      }
       // Nothing is known about availability until the adapter says so after this start.
       this.#putDevice({ ...device, availability: 'unknown' });
     }
-    for (const e of await this.#db.entities.find().exec()) this.#putEntity(plain<Entity>(e));
+    for (const e of await this.#db.entities.find().exec()) {
+      const entity = plain<Entity>(e);
+      // Entities of removed devices keep their ids for a later re-pairing but are not shown.
+      if (this.devices.has(entity.deviceId)) this.#putEntity(entity);
+      else {
+        this.#retiredEntities.set(entity.id, entity);
+        this.#entityByKey.set(`${entity.deviceId}\u0000${entity.key}`, entity.id);
+      }
+    }
     for (const z of await this.#db.zones.find().exec()) this.zones.set(z.primary, plain<Zone>(z));
   }
 
@@ -60,15 +77,62 @@ export class DeviceRegistry {
 
   entityByKey(deviceId: string, key: string): Entity | undefined {
     const id = this.#entityByKey.get(`${deviceId}\u0000${key}`);
-    return id ? this.entities.get(id) : undefined;
+    return id ? (this.entities.get(id) ?? this.#retiredEntities.get(id)) : undefined;
+  }
+
+  isBanned(adapter: string, address: string): boolean {
+    return this.#removed.get(addrKey(adapter, address))?.banned === true;
+  }
+
+  /**
+   * Takes a device off the site. Its record stays, so pairing it again brings back its id, name,
+   * zone and entity ids (and so its history); a banned device's announcements are refused.
+   */
+  async removeDevice(deviceId: string, ban: boolean): Promise<Device> {
+    const device = this.devices.get(deviceId);
+    if (!device) throw new ApiFailure('not_found', `No device ${deviceId}.`);
+    const key = addrKey(device.adapter, device.address);
+    this.devices.delete(deviceId);
+    this.#byAddress.delete(key);
+    for (const e of this.entitiesOf(deviceId)) {
+      this.entities.delete(e.id);
+      this.#retiredEntities.set(e.id, e);
+    }
+    const retired = { ...device, availability: 'offline' as const };
+    this.#removed.set(key, { device: retired, banned: ban });
+    await this.#db.devices.upsert({ ...retired, removedAt: this.#now(), banned: ban });
+    this.#bus.emit('device.removed', { deviceId });
+    return device;
+  }
+
+  /** Lifts a ban so the device may be paired again. */
+  async unban(adapter: string, address: string): Promise<void> {
+    const entry = this.#removed.get(addrKey(adapter, address));
+    if (!entry?.banned) return;
+    entry.banned = false;
+    await this.#db.devices.upsert({ ...entry.device, removedAt: this.#now(), banned: false });
   }
 
   entitiesOf(deviceId: string): Entity[] {
     return [...this.entities.values()].filter((e) => e.deviceId === deviceId);
   }
 
-  async announce(adapter: string, ann: DeviceAnnouncement): Promise<Device> {
+  async announce(adapter: string, ann: DeviceAnnouncement): Promise<Device | null> {
     const now = this.#now();
+    const key = addrKey(adapter, ann.address);
+    const removed = this.#removed.get(key);
+    if (removed?.banned) return null;
+    if (removed) {
+      // Paired again: the old record comes back with its id, name, zone and entity ids.
+      this.#removed.delete(key);
+      for (const [id, e] of this.#retiredEntities) {
+        if (e.deviceId === removed.device.id) {
+          this.#retiredEntities.delete(id);
+          this.#putEntity(e);
+        }
+      }
+      this.#putDevice(removed.device);
+    }
     const existing = this.deviceByAddress(adapter, ann.address);
     const device: Device = existing
       ? {
@@ -92,7 +156,7 @@ export class DeviceRegistry {
           createdAt: now,
         };
     this.#putDevice(device);
-    await this.#db.devices.upsert(device);
+    await this.#db.devices.upsert({ ...device, removedAt: null, banned: false });
     this.#bus.emit('device.changed', { device });
 
     for (const e of ann.entities) {
@@ -109,7 +173,10 @@ export class DeviceRegistry {
         attributes: e.attributes ?? {},
         createdAt: known?.createdAt ?? now,
       };
-      if (known && JSON.stringify(known) === JSON.stringify(entity)) continue;
+      if (known && JSON.stringify(known) === JSON.stringify(entity)) {
+        if (removed) this.#bus.emit('entity.changed', { entity });
+        continue;
+      }
       this.#putEntity(entity);
       await this.#db.entities.upsert(entity);
       this.#bus.emit('entity.changed', { entity });

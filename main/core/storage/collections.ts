@@ -3,7 +3,7 @@ import type { RxJsonSchema } from 'rxdb';
 /**
  * The document collections. Free RxDB allows at most 13 open collections per process, so
  * collections are per concept and coarse (settings and secrets are keyed documents in one
- * collection each) — 8 of 13 are used here, leaving room for rules, scenes, schedules, tariffs
+ * collection each) — 9 of 13 are used here, leaving room for rules, scenes, schedules, tariffs
  * and sync metadata.
  */
 const str = (maxLength = 200) => ({ type: 'string', maxLength }) as const;
@@ -51,6 +51,9 @@ export const COLLECTION_SCHEMAS = {
       availability: { type: 'string' },
       lastSeen: nullableNum,
       createdAt: { type: 'number' },
+      // A removed device stays on record, so re-pairing it restores its name, zone and entity ids.
+      removedAt: nullableNum,
+      banned: { type: 'boolean' },
     },
     ['id', 'name', 'adapter', 'address', 'createdAt'],
   ),
@@ -125,6 +128,12 @@ export const COLLECTION_SCHEMAS = {
       disabled: { type: 'boolean' },
     },
     ['username', 'passwordHash', 'publish', 'subscribe', 'createdAt'],
+  ),
+  secrets: schema(
+    'secrets',
+    'id',
+    { id: str(200), iv: { type: 'string' }, tag: { type: 'string' }, data: { type: 'string' } },
+    ['id', 'iv', 'tag', 'data'],
   ),
 } as const;
 

@@ -117,6 +117,60 @@ describe('demo site over the embedded broker', () => {
   });
 });
 
+describe('remove, re-pair and ban', () => {
+  it('a removed device comes back with its id, name and entity ids when it is discovered again', async () => {
+    const s = await snapshot();
+    const device = s.devices.find((d) => d.address === 'sim-office-plug-2')!;
+    const entityIds = s.entities
+      .filter((e) => e.deviceId === device.id)
+      .map((e) => e.id)
+      .sort();
+    await t.call('device.update', { deviceId: device.id, name: 'Printer (kept name)' }, token);
+    expect((await t.call('device.remove', { deviceId: device.id }, token)).status).toBe(200);
+    expect((await snapshot()).devices.find((d) => d.id === device.id)).toBeUndefined();
+    // Home Assistant's birth message makes every device publish its discovery again.
+    await t.truss.core.broker.bus.publish('homeassistant/status', 'online');
+    const back = await until(
+      async () => (await snapshot()).devices.find((d) => d.id === device.id),
+      10_000,
+      're-pair',
+    );
+    expect(back.name).toBe('Printer (kept name)');
+    const after = await snapshot();
+    expect(
+      after.entities
+        .filter((e) => e.deviceId === device.id)
+        .map((e) => e.id)
+        .sort(),
+    ).toEqual(entityIds);
+  });
+
+  it('a banned device stays out even when it announces itself again', async () => {
+    const s = await snapshot();
+    const device = s.devices.find((d) => d.address === 'sim-kitchen-plug-2')!;
+    expect((await t.call('device.remove', { deviceId: device.id, ban: true }, token)).status).toBe(200);
+    await t.truss.core.broker.bus.publish('homeassistant/status', 'online');
+    await new Promise((r) => setTimeout(r, 1500));
+    await t.truss.core.parts.adapters.settled();
+    expect((await snapshot()).devices.find((d) => d.id === device.id)).toBeUndefined();
+    const audit = (await t.call('audit.list', { limit: 50 }, token)).body.result as {
+      action: string;
+      target: string;
+    }[];
+    expect(audit.some((a) => a.action === 'device.remove' && a.target === `deviceId=${device.id}`)).toBe(
+      true,
+    );
+  });
+
+  it('a viewer cannot remove devices', async () => {
+    await t.call('user.create', { username: 'viewer1', password: 'viewer password', role: 'viewer' }, token);
+    const v = (await t.call('auth.login', { username: 'viewer1', password: 'viewer password' })).body.result
+      .token;
+    const s = await snapshot();
+    expect((await t.call('device.remove', { deviceId: s.devices[0]!.id }, v)).status).toBe(403);
+  });
+});
+
 describe('restart', () => {
   it('keeps devices, names, zones and entity ids across a restart', async () => {
     const before = await snapshot();
@@ -127,6 +181,8 @@ describe('restart', () => {
       .token;
     const after = await snapshot();
     expect(after.entities.map((e) => e.id).sort()).toEqual(before.entities.map((e) => e.id).sort());
+    // The banned plug stays banned across the restart.
+    expect(after.devices.find((d) => d.address === 'sim-kitchen-plug-2')).toBeUndefined();
     expect(after.devices.find((d) => d.name === 'Renamed by installer')).toBeTruthy();
     expect(after.zones.length).toBe(before.zones.length);
   });

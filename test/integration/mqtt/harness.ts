@@ -1,3 +1,7 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createMemorySecretStore } from '../../../main/core/secrets/memory-secret-store.ts';
 import type mqtt from 'mqtt';
 import { mqttAdapter } from '../../../adapters/mqtt/index.ts';
 import type { MqttAclHook } from '../../../adapters/mqtt/index.ts';
@@ -80,7 +84,15 @@ export async function startHarness(
   });
   const { port } = await broker.start();
   const sink = new RecordingSink();
-  const ctx = { log, sink, now: () => Date.now(), mqtt: broker.bus, mqttAcl: opts.mqttAcl?.(store) };
+  const ctx = {
+    log,
+    sink,
+    now: () => Date.now(),
+    dataDir: mkdtempSync(join(tmpdir(), 'truss-mqtt-')),
+    secrets: createMemorySecretStore(),
+    mqtt: broker.bus,
+    mqttAcl: opts.mqttAcl?.(store),
+  };
   const adapter = mqttAdapter.setup(ctx, mqttAdapter.manifest.configSchema.parse({}));
   if (opts.startAdapter !== false) await adapter.start();
   const clients: mqtt.MqttClient[] = [];

@@ -98,14 +98,15 @@ export class WsProbe {
   }
 }
 
+/** Polls `fn` (sync or async) until it returns something truthy, and returns that. */
 export async function until<T>(
-  fn: () => T | undefined | null | false,
+  fn: () => T | undefined | null | false | Promise<T | undefined | null | false>,
   timeoutMs = 5000,
   what = 'condition',
 ): Promise<T> {
   const t0 = Date.now();
   for (;;) {
-    const v = fn();
+    const v = await fn();
     if (v) return v;
     if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));

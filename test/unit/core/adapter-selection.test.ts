@@ -21,6 +21,9 @@ function host(selections: ReturnType<typeof selectAdapters>) {
     mqtt: () => {
       throw new Error('not needed before start');
     },
+    bus: {} as never,
+    secrets: () => ({}) as never,
+    dataDir: '/nonexistent',
   });
 }
 
