@@ -11,6 +11,7 @@ import { OverviewPage } from './pages/OverviewPage.tsx';
 import { DevicesPage } from './pages/DevicesPage.tsx';
 import { DeviceDetailPage } from './pages/DeviceDetailPage.tsx';
 import { SettingsPage } from './pages/SettingsPage.tsx';
+import { CommissioningPage } from './pages/CommissioningPage.tsx';
 
 export function App() {
   const session = useSessionObject();
@@ -33,6 +34,12 @@ export function App() {
 const NAV: Array<{ label: string; route: Route; match: Route['page'][]; testId: string }> = [
   { label: 'Overview', route: { page: 'overview' }, match: ['overview'], testId: 'nav-overview' },
   { label: 'Devices', route: { page: 'devices' }, match: ['devices', 'device'], testId: 'nav-devices' },
+  {
+    label: 'Commissioning',
+    route: { page: 'commissioning' },
+    match: ['commissioning'],
+    testId: 'nav-commissioning',
+  },
   { label: 'Settings', route: { page: 'settings', tab: null }, match: ['settings'], testId: 'nav-settings' },
 ];
 
@@ -51,7 +58,11 @@ function Shell({ connected }: { connected: boolean }) {
           Truss
         </div>
         <nav>
-          {NAV.map((n) => (
+          {NAV.filter(
+            (n) =>
+              n.route.page !== 'commissioning' ||
+              roleAllows(METHODS['commissioning.status'].access, user.role),
+          ).map((n) => (
             <a
               key={n.testId}
               href={href(n.route)}
@@ -100,6 +111,11 @@ function Shell({ connected }: { connected: boolean }) {
             <DevicesPage site={site} canControl={canControl} />
           ) : route.page === 'device' ? (
             <DeviceDetailPage site={site} deviceId={route.deviceId} user={user} canControl={canControl} />
+          ) : route.page === 'commissioning' ? (
+            <CommissioningPage
+              site={site}
+              canCommission={roleAllows(METHODS['commissioning.adopt'].access, user.role)}
+            />
           ) : (
             <SettingsPage user={user} tab={route.tab} />
           )}

@@ -3,7 +3,8 @@ export type Route =
   | { page: 'overview' }
   | { page: 'devices' }
   | { page: 'device'; deviceId: string }
-  | { page: 'settings'; tab: string | null };
+  | { page: 'settings'; tab: string | null }
+  | { page: 'commissioning' };
 
 export function parseRoute(hash: string): Route {
   const parts = hash
@@ -21,6 +22,7 @@ export function parseRoute(hash: string): Route {
   if (head === 'devices' && arg) return { page: 'device', deviceId: arg };
   if (head === 'devices') return { page: 'devices' };
   if (head === 'settings') return { page: 'settings', tab: arg ?? null };
+  if (head === 'commissioning') return { page: 'commissioning' };
   return { page: 'overview' };
 }
 
@@ -34,5 +36,7 @@ export function href(route: Route): string {
       return `#/devices/${encodeURIComponent(route.deviceId)}`;
     case 'settings':
       return route.tab ? `#/settings/${encodeURIComponent(route.tab)}` : '#/settings';
+    case 'commissioning':
+      return '#/commissioning';
   }
 }
