@@ -40,6 +40,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`truss: failed to start: ${(err as Error).message}\n`);
+  const message = (err as Error).message;
+  const hint = /EADDRINUSE/.test(message)
+    ? '\n  Another program (another Truss, or a system mosquitto) holds that port: stop it, or pick others with --port / --mqtt-port.'
+    : '';
+  process.stderr.write(`truss: failed to start: ${message}${hint}\n`);
   process.exit(1);
 });
