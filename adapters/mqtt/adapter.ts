@@ -23,6 +23,10 @@ import { type MqttAclHook, topicPolicyError } from './discovery/topic-policy.ts'
 import { LogThrottle } from '../../shared/log-throttle.ts';
 import type { MqttAdapterConfig } from './manifest.ts';
 import { compileValueTemplate } from './template.ts';
+import type { DeviceFamily } from './families/family.ts';
+import { createShellyFamily } from './shelly/shelly.ts';
+import { createTasmotaFamily } from './tasmota/tasmota.ts';
+import { createZigbee2MqttFamily } from './zigbee2mqtt/zigbee2mqtt.ts';
 
 /** What a host may add to the context: the broker's ACL, for the strictest topic rule. */
 export interface MqttAdapterContext extends AdapterContext {
@@ -94,6 +98,12 @@ export function createMqttAdapter(ctx: MqttAdapterContext, config: MqttAdapterCo
     commands: 0,
   };
   let lastRejection: string | null = null;
+  const families: DeviceFamily[] = [
+    createTasmotaFamily(),
+    createShellyFamily(),
+    createZigbee2MqttFamily(config.zigbee2mqttBase),
+  ];
+  const familyOf = (address: string): DeviceFamily | undefined => families.find((f) => f.owns(address));
   let bus: MqttBus | null = null;
   let configUnsubscribe: Array<() => void> = [];
   let queue: Promise<void> = Promise.resolve();
@@ -431,6 +441,8 @@ export function createMqttAdapter(ctx: MqttAdapterContext, config: MqttAdapterCo
         bus.subscribe(`${prefix}/+/+/config`, onConfigMessage),
         bus.subscribe(`${prefix}/+/+/+/config`, onConfigMessage),
       ];
+      for (const f of families)
+        f.start({ bus, sink: ctx.sink, log: log.child({ family: f.id }), now: ctx.now });
       // HA's birth message: devices that honour it re-send their discovery configs
       await bus.publish(`${prefix}/status`, 'online');
       log.info({ prefix }, 'HA discovery started');
@@ -439,6 +451,7 @@ export function createMqttAdapter(ctx: MqttAdapterContext, config: MqttAdapterCo
     async stop() {
       for (const u of configUnsubscribe) u();
       configUnsubscribe = [];
+      for (const f of families) f.stop();
       bus = null;
       await queue;
       for (const rec of entities.values()) {
@@ -460,12 +473,19 @@ export function createMqttAdapter(ctx: MqttAdapterContext, config: MqttAdapterCo
         pendingConfigs: pending,
         lastRejection,
         ...counters,
+        families: Object.fromEntries(families.map((f) => [f.id, f.diagnostics()])),
       };
     },
 
     async execute(address, entityKey, command) {
       const parsed = EntityCommand.safeParse(command);
       if (!parsed.success) throw new Error(`invalid command: ${describeZodError(parsed.error)}`);
+      const family = familyOf(address);
+      if (family) {
+        if (!bus) throw new Error('the mqtt adapter is not running');
+        counters.commands++;
+        return family.execute(address, entityKey, parsed.data);
+      }
       const rec = entities.get(entityKey);
       if (!rec || rec.address !== address)
         throw new Error(`unknown entity ${entityKey} on device ${address}`);
@@ -477,6 +497,12 @@ export function createMqttAdapter(ctx: MqttAdapterContext, config: MqttAdapterCo
     },
 
     async remove(address) {
+      const family = familyOf(address);
+      if (family) {
+        family.forget(address);
+        ctx.sink.deviceRemoved(address);
+        return;
+      }
       const dev = devices.get(address);
       if (!dev) return;
       const topics = new Set<string>();

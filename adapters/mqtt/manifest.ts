@@ -8,6 +8,13 @@ export const MqttAdapterConfig = z.object({
     .max(64)
     .regex(/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/, 'a topic prefix without wildcards')
     .default('homeassistant'),
+  /** the base topic of a Zigbee2MQTT bridge publishing into Truss's broker */
+  zigbee2mqttBase: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/, 'a topic prefix without wildcards')
+    .default('zigbee2mqtt'),
 });
 export type MqttAdapterConfig = z.infer<typeof MqttAdapterConfig>;
 

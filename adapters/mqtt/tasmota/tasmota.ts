@@ -1,0 +1,320 @@
+import type { BusMessage, EntityAnnouncement } from '../../../shared/adapter/contract.ts';
+import type { StateValue } from '../../../shared/domain/entity.ts';
+import { CommandRejected } from '../components/model.ts';
+import {
+  DeviceTable,
+  type DeviceFamily,
+  type FamilyContext,
+  finite,
+  isRecord,
+  readJson,
+  readText,
+} from '../families/family.ts';
+
+/**
+ * Tasmota's native discovery (the `SetOption19 0` default since 9.x): the device publishes
+ * `tasmota/discovery/<MAC>/config` and `.../sensors`; state arrives on `stat/<t>/RESULT|POWERn`
+ * and `tele/<t>/STATE|SENSOR|LWT`; commands go to `cmnd/<t>/POWERn|Dimmer`.
+ * https://tasmota.github.io/docs/MQTT/ and tasmota/xdrv_12_discovery.ino
+ */
+export const TASMOTA_DISCOVERY = 'tasmota/discovery';
+
+interface TasmotaDevice {
+  address: string;
+  mac: string;
+  cmnd: string;
+  stat: string;
+  tele: string;
+  relays: number;
+  light: 'dimmer' | 'onoff' | null;
+  onln: string;
+  ofln: string;
+  sensors: EntityAnnouncement[];
+  base: EntityAnnouncement[];
+  name: string;
+  model: string | null;
+  sw: string | null;
+}
+
+/** Energy and common sensor fields Truss understands, with their unit and class. */
+const SENSOR_FIELDS: Record<string, { unit: string; deviceClass: string }> = {
+  Power: { unit: 'W', deviceClass: 'power' },
+  Today: { unit: 'kWh', deviceClass: 'energy' },
+  Total: { unit: 'kWh', deviceClass: 'energy' },
+  Yesterday: { unit: 'kWh', deviceClass: 'energy' },
+  Voltage: { unit: 'V', deviceClass: 'voltage' },
+  Current: { unit: 'A', deviceClass: 'current' },
+  Temperature: { unit: '°C', deviceClass: 'temperature' },
+  Humidity: { unit: '%', deviceClass: 'humidity' },
+  Pressure: { unit: 'hPa', deviceClass: 'pressure' },
+  Illuminance: { unit: 'lx', deviceClass: 'illuminance' },
+  CarbonDioxide: { unit: 'ppm', deviceClass: 'co2' },
+};
+
+const TOPIC_PART = /^[A-Za-z0-9_.:-]{1,64}$/;
+const MAC = /^[0-9A-Fa-f]{12}$/;
+
+export function fullTopic(ft: string, prefix: string, topic: string, hostname: string, mac: string): string {
+  const t = ft
+    .replaceAll('%prefix%', prefix)
+    .replaceAll('%topic%', topic)
+    .replaceAll('%hostname%', hostname)
+    .replaceAll('%id%', mac.slice(-6));
+  return t.endsWith('/') ? t.slice(0, -1) : t;
+}
+
+/** Parses a discovery config; throws with a reason an installer can read. */
+export function parseTasmotaConfig(mac: string, json: unknown): Omit<TasmotaDevice, 'sensors'> {
+  if (!MAC.test(mac)) throw new Error('discovery topic has no MAC');
+  if (!isRecord(json)) throw new Error('config is not an object');
+  const t = json.t;
+  const ft = typeof json.ft === 'string' ? json.ft : '%prefix%/%topic%/';
+  const tp = Array.isArray(json.tp) ? json.tp : ['cmnd', 'stat', 'tele'];
+  const hn = typeof json.hn === 'string' ? json.hn : '';
+  if (typeof t !== 'string' || !TOPIC_PART.test(t)) throw new Error('config has no valid topic (t)');
+  if (ft.length > 128 || !tp.every((p) => typeof p === 'string' && TOPIC_PART.test(p)) || tp.length < 3)
+    throw new Error('config has an invalid full topic');
+  const [c, s, te] = tp as [string, string, string];
+  const topics = [c, s, te].map((p) => fullTopic(ft, p, t, hn, mac));
+  if (topics.some((x) => /[+#\0]/.test(x) || x.startsWith('$') || x.length === 0))
+    throw new Error('full topic contains wildcards');
+  const rl = Array.isArray(json.rl) ? json.rl.slice(0, 32) : [];
+  const lastRelay = rl.reduce<number>((n, v, i) => (v === 1 || v === 2 ? i + 1 : n), 0);
+  const hasLight = rl.includes(2);
+  const address = `tasmota:${mac.toUpperCase()}`;
+  const names = Array.isArray(json.fn) ? json.fn : [];
+  const dn = typeof json.dn === 'string' ? json.dn.slice(0, 80) : t;
+  const base: EntityAnnouncement[] = [];
+  for (let i = 1; i <= lastRelay; i++) {
+    if (rl[i - 1] !== 1) continue;
+    const label = typeof names[i - 1] === 'string' ? (names[i - 1] as string).slice(0, 80) : `Relay ${i}`;
+    base.push({
+      key: `POWER${i}`,
+      name: label,
+      kind: 'switch',
+      deviceClass: 'outlet',
+      unit: null,
+      writable: true,
+    });
+  }
+  const light = hasLight ? ((finite(json.lt_st) ?? 0) >= 1 ? 'dimmer' : 'onoff') : null;
+  if (light) {
+    base.push({
+      key: 'light',
+      name: typeof names[0] === 'string' ? names[0].slice(0, 80) : 'Light',
+      kind: 'light',
+      deviceClass: null,
+      unit: null,
+      writable: true,
+      attributes: { dimmable: light === 'dimmer' },
+    });
+  }
+  return {
+    address,
+    mac: mac.toUpperCase(),
+    cmnd: topics[0]!,
+    stat: topics[1]!,
+    tele: topics[2]!,
+    relays: lastRelay,
+    light,
+    onln: typeof json.onln === 'string' ? json.onln : 'Online',
+    ofln: typeof json.ofln === 'string' ? json.ofln : 'Offline',
+    base,
+    name: dn,
+    model: typeof json.md === 'string' ? json.md.slice(0, 80) : null,
+    sw: typeof json.sw === 'string' ? json.sw.slice(0, 40) : null,
+  };
+}
+
+/** Sensor entities from the `sensors` discovery message (`{"sn": {...}}`) or a tele/SENSOR body. */
+export function sensorEntities(sn: unknown): EntityAnnouncement[] {
+  const out: EntityAnnouncement[] = [];
+  if (!isRecord(sn)) return out;
+  for (const [group, fields] of Object.entries(sn)) {
+    if (!isRecord(fields) || !TOPIC_PART.test(group)) continue;
+    for (const [field, v] of Object.entries(fields)) {
+      const spec = SENSOR_FIELDS[field];
+      if (!spec || finite(v) === null) continue;
+      out.push({
+        key: `${group}.${field}`,
+        name: group === 'ENERGY' ? `Energy ${field}` : `${group} ${field}`,
+        kind: 'sensor',
+        deviceClass: spec.deviceClass,
+        unit: spec.unit,
+        writable: false,
+      });
+      if (out.length >= 64) return out;
+    }
+  }
+  return out;
+}
+
+const onOff = (v: unknown): boolean | null => (v === 'ON' ? true : v === 'OFF' ? false : null);
+
+export function createTasmotaFamily(): DeviceFamily {
+  const byMac = new Map<string, TasmotaDevice>();
+  const byTopic = new Map<string, { dev: TasmotaDevice; kind: 'stat' | 'tele' }>();
+  let table: DeviceTable | null = null;
+  let ctx: FamilyContext | null = null;
+  let unsubs: Array<() => void> = [];
+
+  const announce = (dev: TasmotaDevice, msg: BusMessage): boolean =>
+    table!.upsert(
+      { address: dev.address, name: dev.name, manufacturer: 'Tasmota', model: dev.model, swVersion: dev.sw },
+      [...dev.base, ...dev.sensors],
+      msg,
+    );
+
+  const onConfig = (msg: BusMessage): void => {
+    const [, , mac, leaf] = msg.topic.split('/');
+    if (!mac || (leaf !== 'config' && leaf !== 'sensors')) return;
+    const parsed = readJson(msg.payload);
+    if (!parsed.ok) return table!.reject(msg, parsed.reason);
+    const address = `tasmota:${mac.toUpperCase()}`;
+    if (leaf === 'sensors') {
+      const dev = byMac.get(mac.toUpperCase());
+      if (!dev) return;
+      if (!table!.mayUpdate(address, msg)) return;
+      dev.sensors = sensorEntities(isRecord(parsed.json) ? parsed.json.sn : null);
+      announce(dev, msg);
+      return;
+    }
+    let cfg;
+    try {
+      cfg = parseTasmotaConfig(mac, parsed.json);
+    } catch (err) {
+      return table!.reject(msg, (err as Error).message);
+    }
+    const prev = byMac.get(cfg.mac);
+    const dev: TasmotaDevice = { ...cfg, sensors: prev?.sensors ?? [] };
+    if (!announce(dev, msg)) return;
+    if (prev) {
+      byTopic.delete(prev.stat);
+      byTopic.delete(prev.tele);
+    }
+    byMac.set(dev.mac, dev);
+    byTopic.set(dev.stat, { dev, kind: 'stat' });
+    byTopic.set(dev.tele, { dev, kind: 'tele' });
+  };
+
+  const applyPowerFields = (dev: TasmotaDevice, body: Record<string, unknown>): void => {
+    for (const [k, v] of Object.entries(body)) {
+      const on = onOff(v);
+      const m = /^POWER(\d*)$/.exec(k);
+      if (!m || on === null) continue;
+      const key = `POWER${m[1] || '1'}`;
+      if (table!.entity(dev.address, key)) table!.state(dev.address, key, on);
+      else if (dev.light && (m[1] === '' || m[1] === '1')) lightState(dev, on, finite(body.Dimmer));
+    }
+    if (dev.light && finite(body.Dimmer) !== null && body.POWER === undefined && body.POWER1 === undefined)
+      lightState(dev, null, finite(body.Dimmer));
+  };
+
+  const lightLevels = new Map<string, { on: boolean; level: number }>();
+  const lightState = (dev: TasmotaDevice, on: boolean | null, level: number | null): void => {
+    const prev = lightLevels.get(dev.address) ?? { on: false, level: 100 };
+    const next = {
+      on: on ?? prev.on,
+      level: level === null ? prev.level : Math.max(0, Math.min(100, level)),
+    };
+    lightLevels.set(dev.address, next);
+    const value: StateValue = dev.light === 'dimmer' ? next : { on: next.on };
+    table!.state(dev.address, 'light', value);
+  };
+
+  const applySensors = (dev: TasmotaDevice, body: Record<string, unknown>, msg: BusMessage): void => {
+    const seen = sensorEntities(body);
+    // a sensor the discovery message did not list still becomes an entity: older firmware never sends `sensors`
+    if (seen.some((e) => !table!.entity(dev.address, e.key))) {
+      const keys = new Set(dev.sensors.map((e) => e.key));
+      dev.sensors = [...dev.sensors, ...seen.filter((e) => !keys.has(e.key))].slice(0, 64);
+      announce(dev, msg);
+    }
+    for (const e of seen) {
+      const [group, field] = e.key.split('.') as [string, string];
+      const v = finite((body[group] as Record<string, unknown>)[field]);
+      if (v !== null) table!.state(dev.address, e.key, v);
+    }
+  };
+
+  const onDeviceTopic = (msg: BusMessage): void => {
+    const cut = msg.topic.lastIndexOf('/');
+    const route = byTopic.get(msg.topic.slice(0, cut));
+    if (!route) return;
+    const { dev, kind } = route;
+    const leaf = msg.topic.slice(cut + 1);
+    if (!table!.mayUpdate(dev.address, msg)) return;
+    if (kind === 'tele' && leaf === 'LWT') {
+      const t = readText(msg.payload);
+      if (!t.ok) return table!.reject(msg, t.reason);
+      if (t.text === dev.onln) table!.online(dev.address, true);
+      else if (t.text === dev.ofln) table!.online(dev.address, false);
+      else table!.reject(msg, 'unknown LWT payload');
+      return;
+    }
+    if (kind === 'stat' && /^POWER\d*$/.test(leaf)) {
+      const t = readText(msg.payload);
+      const on = t.ok ? onOff(t.text) : null;
+      if (on === null) return table!.reject(msg, 'POWER payload is not ON or OFF');
+      return applyPowerFields(dev, { [leaf]: t.ok ? t.text : '' });
+    }
+    const isResult = kind === 'stat' && leaf === 'RESULT';
+    const isTele = kind === 'tele' && (leaf === 'STATE' || leaf === 'SENSOR');
+    if (!isResult && !isTele) return;
+    const parsed = readJson(msg.payload);
+    if (!parsed.ok || !isRecord(parsed.json))
+      return table!.reject(msg, parsed.ok ? 'not a JSON object' : parsed.reason);
+    if (leaf === 'SENSOR') applySensors(dev, parsed.json, msg);
+    else applyPowerFields(dev, parsed.json);
+  };
+
+  return {
+    id: 'tasmota',
+    start(c) {
+      ctx = c;
+      table = new DeviceTable(c);
+      unsubs = [
+        c.bus.subscribe(`${TASMOTA_DISCOVERY}/+/+`, onConfig),
+        // Tasmota's full topic is configurable, so listen wide and route by exact topic
+        c.bus.subscribe('+/+/+', onDeviceTopic),
+        c.bus.subscribe('+/+/+/+', onDeviceTopic),
+      ];
+    },
+    stop() {
+      for (const u of unsubs) u();
+      unsubs = [];
+    },
+    owns: (address) => address.startsWith('tasmota:'),
+    async execute(address, key, cmd) {
+      const dev = [...byMac.values()].find((d) => d.address === address);
+      if (!dev || !ctx || !table?.entity(address, key))
+        throw new Error(`unknown entity ${key} on ${address}`);
+      const kind = table.entity(address, key)!.kind;
+      if (kind !== 'switch' && kind !== 'light') throw new CommandRejected(`${key} is read-only`);
+      const power = key === 'light' ? 'POWER1' : key;
+      if (cmd.type === 'turn_on' || cmd.type === 'turn_off' || cmd.type === 'toggle') {
+        const payload = cmd.type === 'turn_on' ? 'ON' : cmd.type === 'turn_off' ? 'OFF' : 'TOGGLE';
+        await ctx.bus.publish(`${dev.cmnd}/${power}`, payload, { qos: 1 });
+        return;
+      }
+      if (cmd.type === 'set_level' && key === 'light' && dev.light === 'dimmer') {
+        await ctx.bus.publish(`${dev.cmnd}/Dimmer`, String(Math.round(cmd.level)), { qos: 1 });
+        return;
+      }
+      throw new CommandRejected(`${key} on a Tasmota device cannot take ${cmd.type}`);
+    },
+    forget(address) {
+      const dev = [...byMac.values()].find((d) => d.address === address);
+      if (!dev) return;
+      byMac.delete(dev.mac);
+      byTopic.delete(dev.stat);
+      byTopic.delete(dev.tele);
+      table?.forget(address);
+    },
+    diagnostics: () => ({
+      devices: byMac.size,
+      accepted: table?.accepted ?? 0,
+      rejected: table?.rejected ?? 0,
+    }),
+  };
+}
