@@ -1,0 +1,206 @@
+import { Zcl } from 'zigbee-herdsman';
+import type { AttributeValues, DeviceSpec } from './devices.ts';
+
+/**
+ * The application side of one emulated device: it answers ZCL reads/writes/reporting
+ * configuration from its attribute values and changes state on cluster commands the way a real
+ * plug, bulb or valve does, returning the frames it sends back.
+ */
+
+export interface ZclOut {
+  endpoint: number;
+  clusterId: number;
+  data: Buffer;
+}
+
+const STATUS_SUCCESS = 0;
+const STATUS_UNSUPPORTED_ATTRIBUTE = 0x86;
+const STATUS_UNSUP_COMMAND = 0x81;
+
+interface AttrDef {
+  ID: number;
+  type: number;
+  name: string;
+}
+interface ClusterDef {
+  ID: number;
+  name: string;
+  attributes: Record<string, AttrDef>;
+}
+
+export function clusterDef(idOrName: number | string): ClusterDef | null {
+  try {
+    return Zcl.Utils.getCluster(idOrName, undefined, {}) as unknown as ClusterDef;
+  } catch {
+    return null;
+  }
+}
+
+export class ZclDevice {
+  readonly spec: DeviceSpec;
+  readonly groups = new Set<number>();
+  #tsn = 0;
+
+  constructor(spec: DeviceSpec) {
+    this.spec = { ...spec, attributes: structuredClone(spec.attributes) };
+  }
+
+  values(endpoint: number, cluster: string): AttributeValues {
+    const key = `${endpoint}/${cluster}`;
+    this.spec.attributes[key] ??= {};
+    return this.spec.attributes[key];
+  }
+
+  /** an unsolicited attribute report, as a device sends on change or on its reporting interval */
+  report(endpoint: number, cluster: string, values: AttributeValues): ZclOut | null {
+    const def = clusterDef(cluster);
+    if (!def) return null;
+    Object.assign(this.values(endpoint, cluster), values);
+    const payload = Object.entries(values).flatMap(([name, value]) => {
+      const attr = def.attributes[name];
+      return attr ? [{ attrId: attr.ID, dataType: attr.type, attrData: value }] : [];
+    });
+    if (payload.length === 0) return null;
+    const frame = Zcl.Frame.create(
+      Zcl.FrameType.GLOBAL,
+      Zcl.Direction.SERVER_TO_CLIENT,
+      true,
+      undefined,
+      this.#nextTsn(),
+      'report',
+      def.ID,
+      payload,
+      {},
+    );
+    return { endpoint, clusterId: def.ID, data: frame.toBuffer() };
+  }
+
+  /** handles one ZCL frame addressed to `endpoint`; returns responses and resulting reports */
+  handle(endpoint: number, clusterId: number, data: Buffer): ZclOut[] {
+    const header = Zcl.Header.fromBuffer(data);
+    if (!header) return [];
+    const frame = Zcl.Frame.fromBuffer(clusterId, header, data, {});
+    const def = clusterDef(clusterId);
+    if (!def) return [];
+    const cmd = frame.command.name;
+    const reply = (command: string, payload: unknown, type = Zcl.FrameType.GLOBAL): ZclOut => ({
+      endpoint,
+      clusterId,
+      data: Zcl.Frame.create(
+        type,
+        Zcl.Direction.SERVER_TO_CLIENT,
+        true,
+        header.manufacturerCode,
+        header.transactionSequenceNumber,
+        command,
+        clusterId,
+        payload as never,
+        {},
+      ).toBuffer(),
+    });
+    const values = this.values(endpoint, def.name);
+    if (header.isGlobal) {
+      switch (cmd) {
+        case 'read': {
+          const rows = (frame.payload as { attrId: number }[]).map(({ attrId }) => {
+            const attr = Object.values(def.attributes).find((a) => a.ID === attrId);
+            const value = attr && values[attr.name];
+            return attr && value !== undefined
+              ? { attrId, status: STATUS_SUCCESS, dataType: attr.type, attrData: value }
+              : { attrId, status: STATUS_UNSUPPORTED_ATTRIBUTE };
+          });
+          return [reply('readRsp', rows)];
+        }
+        case 'write': {
+          const changed: AttributeValues = {};
+          for (const { attrId, attrData } of frame.payload as { attrId: number; attrData: number }[]) {
+            const attr = Object.values(def.attributes).find((a) => a.ID === attrId);
+            if (attr) changed[attr.name] = attrData;
+          }
+          return [
+            reply('writeRsp', [{ status: STATUS_SUCCESS }]),
+            ...this.#reportOf(endpoint, def.name, changed),
+          ];
+        }
+        case 'configReport':
+          return [reply('configReportRsp', [{ status: STATUS_SUCCESS }])];
+        default:
+          return this.#defaultRsp(header, frame.command.ID, STATUS_UNSUP_COMMAND, reply);
+      }
+    }
+    const changed = this.#apply(def.name, cmd, frame.payload as Record<string, number>, endpoint);
+    if (changed === null) return this.#defaultRsp(header, frame.command.ID, STATUS_UNSUP_COMMAND, reply);
+    const out = this.#defaultRsp(header, frame.command.ID, STATUS_SUCCESS, reply);
+    if (cmd === 'add' && def.name === 'genGroups') {
+      out.push(reply('addRsp', { status: 0, groupid: frame.payload.groupid }, Zcl.FrameType.SPECIFIC));
+    }
+    return [...out, ...this.#reportOf(endpoint, def.name, changed)];
+  }
+
+  /** state behaviour of the clusters the demo devices have; null = command not supported */
+  #apply(cluster: string, cmd: string, p: Record<string, number>, endpoint: number): AttributeValues | null {
+    const v = this.values(endpoint, cluster);
+    switch (`${cluster}.${cmd}`) {
+      case 'genOnOff.on':
+        return { onOff: 1 };
+      case 'genOnOff.off':
+        return { onOff: 0 };
+      case 'genOnOff.toggle':
+        return { onOff: v.onOff ? 0 : 1 };
+      case 'genLevelCtrl.moveToLevel':
+      case 'genLevelCtrl.moveToLevelWithOnOff': {
+        const level = Math.max(0, Math.min(254, p.level ?? 0));
+        if (cmd === 'moveToLevelWithOnOff') {
+          Object.assign(this.values(endpoint, 'genOnOff'), { onOff: level > 0 ? 1 : 0 });
+        }
+        return { currentLevel: level };
+      }
+      case 'hvacThermostat.setpointRaiseLower': {
+        const cur = Number(v.occupiedHeatingSetpoint ?? 2000);
+        return { occupiedHeatingSetpoint: cur + (p.amount ?? 0) * 10 };
+      }
+      case 'genIdentify.identify':
+        return { identifyTime: p.identifytime ?? 0 };
+      case 'genGroups.add':
+        this.groups.add(p.groupid ?? 0);
+        return {};
+      case 'genGroups.remove':
+        this.groups.delete(p.groupid ?? 0);
+        return {};
+      case 'genGroups.removeAll':
+        this.groups.clear();
+        return {};
+      default:
+        return null;
+    }
+  }
+
+  #reportOf(endpoint: number, cluster: string, changed: AttributeValues): ZclOut[] {
+    const out: ZclOut[] = [];
+    if (Object.keys(changed).length > 0) {
+      const r = this.report(endpoint, cluster, changed);
+      if (r) out.push(r);
+    }
+    // an on/off switched on the side by a level command is reported too, as real bulbs do
+    if (cluster === 'genLevelCtrl' && this.spec.attributes[`${endpoint}/genOnOff`]) {
+      const r = this.report(endpoint, 'genOnOff', { onOff: this.values(endpoint, 'genOnOff').onOff ?? 0 });
+      if (r) out.push(r);
+    }
+    return out;
+  }
+
+  #defaultRsp(
+    header: { frameControl: { disableDefaultResponse: boolean } },
+    cmdId: number,
+    statusCode: number,
+    reply: (command: string, payload: unknown) => ZclOut,
+  ): ZclOut[] {
+    if (header.frameControl.disableDefaultResponse && statusCode === STATUS_SUCCESS) return [];
+    return [reply('defaultRsp', { cmdId, statusCode })];
+  }
+
+  #nextTsn(): number {
+    this.#tsn = (this.#tsn + 1) & 0xff;
+    return this.#tsn;
+  }
+}
