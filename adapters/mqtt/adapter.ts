@@ -25,6 +25,7 @@ import type { MqttAdapterConfig } from './manifest.ts';
 import { compileValueTemplate } from './template.ts';
 import type { DeviceFamily } from './families/family.ts';
 import { createShellyFamily } from './shelly/shelly.ts';
+import { createMqttCommissioning } from './commissioning/mqtt-commissioning.ts';
 import { createTasmotaFamily } from './tasmota/tasmota.ts';
 import { createZigbee2MqttFamily } from './zigbee2mqtt/zigbee2mqtt.ts';
 
@@ -432,7 +433,29 @@ export function createMqttAdapter(ctx: MqttAdapterContext, config: MqttAdapterCo
       });
   };
 
+  const commissioning =
+    ctx.mqttCommissioning && ctx.mqtt
+      ? createMqttCommissioning({
+          bus: ctx.mqtt,
+          hook: ctx.mqttCommissioning,
+          sink: ctx.sink,
+          log,
+          now: ctx.now,
+          discoveryPrefix: prefix,
+          async ingest(family, msg) {
+            if (family === 'ha') {
+              onConfigMessage(msg);
+              await queue;
+              return;
+            }
+            const id = family === 'zigbee2mqtt' ? 'zigbee2mqtt' : family;
+            families.find((f) => f.id === id)?.ingest(msg);
+          },
+        })
+      : undefined;
+
   return {
+    ...(commissioning ? { commissioning } : {}),
     async start() {
       if (bus) return;
       if (!ctx.mqtt) throw new Error('the mqtt adapter needs the embedded broker (ctx.mqtt)');
@@ -449,6 +472,7 @@ export function createMqttAdapter(ctx: MqttAdapterContext, config: MqttAdapterCo
     },
 
     async stop() {
+      await commissioning?.stop();
       for (const u of configUnsubscribe) u();
       configUnsubscribe = [];
       for (const f of families) f.stop();

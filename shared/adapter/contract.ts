@@ -92,6 +92,35 @@ export interface CommissioningCandidate {
   lastSeen: number;
 }
 
+/**
+ * What an installer types into a Wi-Fi device's own web page after adopting it. Carries a
+ * password: handed out once in the adopt result, never stored or logged in plain text.
+ */
+export interface DeviceConnectionSettings {
+  host: string;
+  port: number;
+  /** the TLS listener, when the broker has one */
+  tlsPort: number | null;
+  username: string;
+  password: string;
+  clientId: string;
+  /** the device's topic (Tasmota "Topic", Shelly "MQTT prefix", HA node id) */
+  topic: string;
+}
+
+/** The embedded broker's commissioning side, handed to adapters that need 'mqtt'. */
+export interface MqttCommissioningHook {
+  /** lets devices without a credential announce themselves (sandboxed) until `untilMs` */
+  openEnrollment(untilMs: number): void;
+  closeEnrollment(): Promise<void>;
+  issueCredential(
+    username: string,
+    acl: { publish: string[]; subscribe: string[] },
+  ): Promise<{ username: string; password: string }>;
+  /** where devices reach the broker, as an installer types it */
+  endpoint(): { host: string; port: number; tlsPort: number | null };
+}
+
 /** Families that commission devices (permit join, scan, adopt) implement this. */
 export interface Commissioning {
   /** open the network / start scanning for `seconds`; `via` names a router where the family supports it */
@@ -101,7 +130,10 @@ export interface Commissioning {
   openUntil(): number | null;
   candidates(): CommissioningCandidate[];
   /** make the candidate a device of the site: the adapter then announces it through the sink */
-  adopt(candidateId: string, opts: { secret?: string }): Promise<{ address: string }>;
+  adopt(
+    candidateId: string,
+    opts: { secret?: string },
+  ): Promise<{ address: string; connection?: DeviceConnectionSettings }>;
   /** try a failed interview again */
   retry?(candidateId: string): Promise<void>;
 }
@@ -129,6 +161,8 @@ export interface AdapterContext {
   mqtt?: MqttBus;
   /** present when the manifest needs 'mqtt' */
   mqttAcl?: MqttAclHook;
+  /** present when the manifest needs 'mqtt' */
+  mqttCommissioning?: MqttCommissioningHook;
 }
 
 export interface AdapterHealth {

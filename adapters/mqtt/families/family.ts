@@ -26,6 +26,8 @@ export interface DeviceFamily {
   execute(address: string, key: string, cmd: EntityCommand): Promise<void>;
   forget(address: string): void;
   diagnostics(): Record<string, unknown>;
+  /** handles a message as if it had arrived on the bus (replay of an adopted device's announcements) */
+  ingest(msg: BusMessage): void;
 }
 
 export const MAX_FAMILY_PAYLOAD = 64 * 1024;

@@ -237,6 +237,9 @@ export function createShellyFamily(): DeviceFamily {
     if (dev && table!.has(dev.address)) {
       if (!table!.mayUpdate(dev.address, msg)) return;
       table!.online(dev.address, t.text === 'true');
+      // adopted before it ever sent a status: ask now that it speaks as itself
+      if (dev.components.size === 0 && t.text === 'true')
+        void rpc(prefix, 'Shelly.GetStatus', {}).catch(() => {});
     } else if (t.text === 'true' && msg.clientId !== null) {
       // a device we have not seen a full status from: ask it for one
       void rpc(prefix, 'Shelly.GetStatus', {}).catch(() => {});
@@ -268,6 +271,7 @@ export function createShellyFamily(): DeviceFamily {
       unsubs = [];
     },
     owns: (address) => address.startsWith('shelly:'),
+    ingest: (msg) => (msg.topic.endsWith('/online') ? onOnline(msg) : onEvent(msg)),
     async execute(address, key, cmd) {
       const dev = devices.get(address.slice('shelly:'.length));
       const type = dev?.components.get(key);

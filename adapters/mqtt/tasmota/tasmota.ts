@@ -285,6 +285,7 @@ export function createTasmotaFamily(): DeviceFamily {
       unsubs = [];
     },
     owns: (address) => address.startsWith('tasmota:'),
+    ingest: (msg) => (msg.topic.startsWith(`${TASMOTA_DISCOVERY}/`) ? onConfig(msg) : onDeviceTopic(msg)),
     async execute(address, key, cmd) {
       const dev = [...byMac.values()].find((d) => d.address === address);
       if (!dev || !ctx || !table?.entity(address, key))

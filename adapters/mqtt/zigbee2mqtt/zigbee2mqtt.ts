@@ -265,7 +265,23 @@ export function createZigbee2MqttFamily(base = 'zigbee2mqtt'): DeviceFamily {
       for (const u of unsubs) u();
       unsubs = [];
     },
-    owns: (address) => address.startsWith('z2m:'),
+    owns: (address) => address.startsWith('z2m:') || address.startsWith('zigbee2mqtt:'),
+    ingest: (msg) => {
+      if (msg.topic === `${base}/bridge/devices`) onDevices(msg);
+      if (msg.clientId === null) return;
+      // the bridge itself, so an adopted bridge is a device of the site even before it lists any
+      table!.upsert(
+        {
+          address: `zigbee2mqtt:${msg.clientId}`,
+          name: 'Zigbee2MQTT bridge',
+          manufacturer: 'Zigbee2MQTT',
+          model: null,
+          swVersion: null,
+        },
+        [],
+        msg,
+      );
+    },
     async execute(address, key, cmd) {
       const dev = byAddress.get(address);
       const b = dev?.bindings.find((x) => x.key === key);

@@ -13,6 +13,13 @@ import { generatePassword, hashPassword } from '../auth/password.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import { RetainedOrigins } from './retained-origins.ts';
 import { isValidTopicFilter } from './topic-filter.ts';
+import {
+  ENROLLMENT_ACL,
+  EnrollmentWindow,
+  enrollmentTopic,
+  isEnrollableClientId,
+  MAX_ENROLLING,
+} from './enrollment.ts';
 
 export interface BrokerOptions {
   host: string;
@@ -40,10 +47,20 @@ export interface Broker {
   ): Promise<{ username: string; password: string }>;
   revokeCredential(username: string): Promise<void>;
   stats(): BrokerStats;
+  /**
+   * Lets devices without a credential connect until `untilMs`, sandboxed: they may only publish
+   * announcements, which reach `$truss/enroll/<clientId>/...` and nobody else.
+   */
+  openEnrollment(untilMs: number): void;
+  /** ends the window and disconnects every enrolling device */
+  closeEnrollment(): Promise<void>;
+  enrollmentOpenUntil(): number | null;
 }
 
 interface Session {
   acl: Acl;
+  /** connected without a credential through the commissioning window */
+  enrolling: boolean;
   /** messages handed to this client while its socket was backed up */
   backlog: number;
   backedUpSince: number | null;
@@ -70,6 +87,23 @@ export function createBroker(opts: BrokerOptions): Broker {
   const sockets = new Set<Socket>();
   let server: Server | null = null;
   const authGate = new AuthGate(AUTH_CONCURRENCY, AUTH_MAX_WAITING);
+  const enrollment = new EnrollmentWindow();
+  const enrolling = new Set<Client>();
+
+  /** null when the client must go through normal authentication */
+  const enrollmentRefusal = async (
+    client: Client,
+    username: string | undefined,
+  ): Promise<{ enroll: true } | { enroll: false; reason: string } | null> => {
+    if (!enrollment.isOpen()) return null;
+    if (username && (await opts.credentials.get(username))) return null;
+    if (!isEnrollableClientId(client.id)) return { enroll: false, reason: 'clientId unusable for enrollment' };
+    // an enrolling client must never take over (and so kick off) an adopted device's session
+    if (liveClient(client.id) || (await opts.credentials.get(client.id)))
+      return { enroll: false, reason: 'clientId belongs to an adopted device' };
+    if (enrolling.size >= MAX_ENROLLING) return { enroll: false, reason: 'too many devices enrolling' };
+    return { enroll: true };
+  };
 
   // Re-routing instead of failing the callback: aedes closes the connection on an
   // authorizePublish error, and a device with one wrong topic would then reconnect in a loop.
@@ -87,7 +121,13 @@ export function createBroker(opts: BrokerOptions): Broker {
     maxTopicLevels: 64,
 
     authenticate(client, username, password, done) {
-      const checked = authGate.run(() => authenticateDevice(opts.credentials, client, username, password));
+      const checked = authGate.run(async () => {
+        const e = await enrollmentRefusal(client, username);
+        if (e?.enroll) return { ok: true as const, acl: ENROLLMENT_ACL, enrolling: true };
+        if (e) return { ok: false as const, returnCode: 5, reason: e.reason };
+        const r = await authenticateDevice(opts.credentials, client, username, password);
+        return r.ok ? { ...r, enrolling: false } : r;
+      });
       if (!checked) {
         counters.deniedAuth++;
         throttle.warn(
@@ -108,7 +148,16 @@ export function createBroker(opts: BrokerOptions): Broker {
             }) as AuthError;
             return done(err as never, false);
           }
-          sessions.set(client, { acl: result.acl, backlog: 0, backedUpSince: null });
+          sessions.set(client, {
+            acl: result.acl,
+            enrolling: result.enrolling,
+            backlog: 0,
+            backedUpSince: null,
+          });
+          if (result.enrolling) {
+            enrolling.add(client);
+            log.info({ clientId: client.id }, 'device enrolling (commissioning window)');
+          }
           done(null, true);
         },
         (err: Error) => {
@@ -168,6 +217,16 @@ export function createBroker(opts: BrokerOptions): Broker {
         dropPublish(packet);
         return done(null);
       }
+      if (session.enrolling) {
+        if (!enrollment.isOpen()) {
+          log.info({ clientId: client.id }, 'enrollment window closed, disconnecting');
+          return done(new Error('enrollment window closed'));
+        }
+        // sandboxed: only the commissioning listener sees it, and nothing is retained
+        packet.topic = enrollmentTopic(client.id, packet.topic);
+        packet.retain = false;
+        return done(null);
+      }
       counters.published++;
       if (packet.retain) origins.record(packet.topic, client.id, payload.length);
       done(null);
@@ -217,6 +276,7 @@ export function createBroker(opts: BrokerOptions): Broker {
   aedes.on('client', (client) => log.info({ clientId: client.id }, 'device connected'));
   aedes.on('clientDisconnect', (client) => {
     rate.forget(client.id);
+    enrolling.delete(client);
     log.info({ clientId: client.id }, 'device disconnected');
   });
   aedes.on('clientError', (client, err) =>
@@ -255,8 +315,12 @@ export function createBroker(opts: BrokerOptions): Broker {
 
   const bus = createBus(aedes, origins, log, () => counters.published++);
 
+  function liveClient(id: string): Client | undefined {
+    return (aedes as unknown as { clients: Record<string, Client | undefined> }).clients[id];
+  }
+
   const closeSession = (username: string): Promise<void> => {
-    const live = (aedes as unknown as { clients: Record<string, Client | undefined> }).clients[username];
+    const live = liveClient(username);
     if (!live) return Promise.resolve();
     return new Promise((resolve) => live.close(() => resolve()));
   };
@@ -317,6 +381,23 @@ export function createBroker(opts: BrokerOptions): Broker {
 
     stats() {
       return { clients: aedes.connectedClients ?? 0, ...counters };
+    },
+
+    openEnrollment(untilMs) {
+      enrollment.open(untilMs);
+      log.info({ until: untilMs }, 'enrollment window open');
+    },
+
+    async closeEnrollment() {
+      enrollment.close();
+      const closing = [...enrolling].map((c) => new Promise<void>((resolve) => c.close(() => resolve())));
+      enrolling.clear();
+      await Promise.all(closing);
+      log.info({}, 'enrollment window closed');
+    },
+
+    enrollmentOpenUntil() {
+      return enrollment.openUntil();
     },
   };
 }

@@ -7,6 +7,7 @@ import { mqttAdapter } from '../../../adapters/mqtt/index.ts';
 import type { MqttAclHook } from '../../../adapters/mqtt/index.ts';
 import {
   createBroker,
+  createCommissioningHook,
   createMemoryCredentialStore,
   type Broker,
   type CredentialStore,
@@ -70,6 +71,8 @@ export async function startHarness(
     startAdapter?: boolean;
     mqttAcl?: (s: CredentialStore) => MqttAclHook;
     maxPayloadBytes?: number;
+    /** hand the adapter the broker's commissioning hook, as the core does */
+    commissioning?: boolean;
   } = {},
 ): Promise<Harness> {
   const lines: LogLine[] = [];
@@ -92,6 +95,9 @@ export async function startHarness(
     secrets: createMemorySecretStore(),
     mqtt: broker.bus,
     mqttAcl: opts.mqttAcl?.(store),
+    mqttCommissioning: opts.commissioning
+      ? createCommissioningHook(broker, () => ({ host: '127.0.0.1', port, tlsPort: null }))
+      : undefined,
   };
   const adapter = mqttAdapter.setup(ctx, mqttAdapter.manifest.configSchema.parse({}));
   if (opts.startAdapter !== false) await adapter.start();

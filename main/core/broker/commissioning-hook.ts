@@ -1,0 +1,30 @@
+import { networkInterfaces } from 'node:os';
+import type { MqttCommissioningHook } from '../../../shared/adapter/contract.ts';
+import type { Broker } from './broker.ts';
+
+/**
+ * The address a device on the LAN should dial: the configured host, or, when the broker listens
+ * on every interface, this machine's first LAN IPv4 address.
+ */
+export function lanHost(configured: string): string {
+  if (configured !== '0.0.0.0' && configured !== '::' && configured !== '') return configured;
+  for (const list of Object.values(networkInterfaces())) {
+    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  }
+  return '127.0.0.1';
+}
+
+export function createCommissioningHook(
+  broker: Broker,
+  endpoint: () => { host: string; port: number; tlsPort: number | null },
+): MqttCommissioningHook {
+  return {
+    openEnrollment: (untilMs) => broker.openEnrollment(untilMs),
+    closeEnrollment: () => broker.closeEnrollment(),
+    issueCredential: (username, acl) => broker.issueCredential(username, acl),
+    endpoint: () => {
+      const e = endpoint();
+      return { ...e, host: lanHost(e.host) };
+    },
+  };
+}
