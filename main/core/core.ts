@@ -6,7 +6,13 @@ import { createHandlers } from './api/handlers.ts';
 import { ApiService } from './api/api-service.ts';
 import { AuditLog } from './auth/audit-log.ts';
 import { AuthService } from './auth/auth-service.ts';
-import { createAclOracle, createBroker, type AclOracle, type Broker } from './broker/index.ts';
+import {
+  createAclOracle,
+  createBroker,
+  createCommissioningHook,
+  type AclOracle,
+  type Broker,
+} from './broker/index.ts';
 import { EventBus } from './bus/event-bus.ts';
 import type { Config } from './config/config-schema.ts';
 import { openTimeSeriesStore, type TimeSeriesStore } from './history/index.ts';
@@ -19,6 +25,7 @@ import { loadOrCreateKeyFile } from './secrets/key-file.ts';
 import { EncryptedSecretStore } from './secrets/secret-store.ts';
 import { openDatabase, type TrussDatabase } from './storage/database.ts';
 import { getRxStorageNodeSqlite } from './storage/sqlite-rxstorage/index.ts';
+import { RulesService } from './rules/rules-service.ts';
 
 export interface CoreOptions {
   config: Config;
@@ -55,6 +62,7 @@ export class Core {
   #history: TimeSeriesStore | null = null;
   #broker: Broker | null = null;
   #mqttPort = 0;
+  #mqttTlsPort: number | null = null;
   #acl: AclOracle | null = null;
   #parts: {
     auth: AuthService;
@@ -65,6 +73,7 @@ export class Core {
     api: ApiService;
   } | null = null;
   #timers: NodeJS.Timeout[] = [];
+  #rules: RulesService | null = null;
   #state: Health['status'] = 'starting';
 
   constructor(opts: CoreOptions) {
@@ -133,7 +142,15 @@ export class Core {
           states,
           log: this.log,
           now: this.#now,
-          mqtt: () => ({ bus: this.broker.bus, acl: this.#acl! }),
+          mqtt: () => ({
+            bus: this.broker.bus,
+            acl: this.#acl!,
+            commissioning: createCommissioningHook(this.broker, () => ({
+              host: this.config.mqtt.host,
+              port: this.#mqttPort,
+              tlsPort: this.#mqttTlsPort,
+            })),
+          }),
         });
         const api = new ApiService({
           handlers: createHandlers({
@@ -145,6 +162,7 @@ export class Core {
             history: this.#history!,
             health: () => this.health(),
             snapshot: () => this.snapshot(),
+            rules: () => this.rules,
           }),
           audit,
           log: this.log.child({ service: 'api' }),
@@ -181,6 +199,25 @@ export class Core {
       health: () => this.parts.adapters.health(),
     });
     this.#services.add({
+      name: 'rules',
+      start: async () => {
+        const { registry, states, adapters } = this.parts;
+        this.#rules = new RulesService({
+          collection: this.#db!.automations,
+          dbFile,
+          bus: this.bus,
+          registry,
+          states,
+          adapters,
+          history: this.history,
+          site: this.config.site,
+          log: this.log.child({ service: 'rules' }),
+        });
+        await this.#rules.start();
+      },
+      stop: async () => this.#rules?.stop(),
+    });
+    this.#services.add({
       name: 'housekeeping',
       start: async () => {
         const every = (ms: number, what: string, fn: () => unknown) => {
@@ -194,6 +231,7 @@ export class Core {
         };
         every(HOUR, 'history retention', () => this.history.runMaintenance(this.#now()));
         every(HOUR, 'session expiry', () => this.parts.auth.purgeExpired());
+        every(HOUR, 'rule trace retention', () => this.rules.traces.sweep(this.#now()));
       },
       stop: async () => {
         this.#timers.forEach(clearInterval);
@@ -216,6 +254,10 @@ export class Core {
   get history(): TimeSeriesStore {
     if (!this.#history) throw new Error('history is not started');
     return this.#history;
+  }
+  get rules(): RulesService {
+    if (!this.#rules) throw new Error('rules are not started');
+    return this.#rules;
   }
   get mqttPort(): number {
     return this.#mqttPort;

@@ -19,3 +19,18 @@ export const CommissioningState = z.object({
   candidates: z.array(Candidate),
 });
 export type CommissioningState = z.infer<typeof CommissioningState>;
+
+/**
+ * What to type into a Wi-Fi device's web page after adopting it (mirrors DeviceConnectionSettings
+ * in shared/adapter). Returned once by commissioning.adopt; Truss keeps only the password's hash.
+ */
+export const DeviceConnection = z.object({
+  host: z.string(),
+  port: z.number().int(),
+  tlsPort: z.number().int().nullable(),
+  username: z.string(),
+  password: z.string(),
+  clientId: z.string(),
+  topic: z.string(),
+});
+export type DeviceConnection = z.infer<typeof DeviceConnection>;

@@ -4,7 +4,7 @@ import { Entity, EntityState } from '../domain/entity.ts';
 import { EntityCommand } from '../domain/command.ts';
 import { Zone, ZoneKind } from '../domain/zone.ts';
 import { AuditEntry, Password, PublicUser, Role, Username } from '../domain/user.ts';
-import { CommissioningState } from './commissioning.ts';
+import { CommissioningState, DeviceConnection } from './commissioning.ts';
 
 /**
  * The one contract between the core and any UI. Each method names its params schema (validated
@@ -138,7 +138,8 @@ export const METHODS = {
         secret: z.string().max(512).optional(),
       })
       .strict(),
-    Device,
+    /** `connection`: for Wi-Fi (MQTT) devices, the settings to type into the device, shown once */
+    Device.extend({ connection: DeviceConnection.optional() }),
   ),
   'commissioning.retry': method(
     COMMISSIONERS,

@@ -7,7 +7,11 @@ import type {
   MqttBus,
   SecretStore,
 } from '../../../shared/adapter/contract.ts';
-import type { CommissioningCandidate } from '../../../shared/adapter/contract.ts';
+import type {
+  CommissioningCandidate,
+  DeviceConnectionSettings,
+  MqttCommissioningHook,
+} from '../../../shared/adapter/contract.ts';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EventBus } from '../bus/event-bus.ts';
@@ -43,7 +47,7 @@ export class AdapterHost implements Service {
   readonly #states: StateStore;
   readonly #log: Logger;
   readonly #now: () => number;
-  readonly #mqtt: () => { bus: MqttBus; acl: MqttAclHook };
+  readonly #mqtt: () => { bus: MqttBus; acl: MqttAclHook; commissioning?: MqttCommissioningHook };
   readonly #bus: EventBus;
   readonly #secrets: (adapterId: string) => SecretStore;
   readonly #dataDir: string;
@@ -57,7 +61,7 @@ export class AdapterHost implements Service {
     states: StateStore;
     log: Logger;
     now: () => number;
-    mqtt: () => { bus: MqttBus; acl: MqttAclHook };
+    mqtt: () => { bus: MqttBus; acl: MqttAclHook; commissioning?: MqttCommissioningHook };
     bus: EventBus;
     secrets: (adapterId: string) => SecretStore;
     /** the data directory; each adapter gets `adapters/<id>/` inside it */
@@ -155,7 +159,11 @@ export class AdapterHost implements Service {
           dataDir,
           secrets: this.#secrets(id),
           ...(module.manifest.needs.includes('mqtt')
-            ? { mqtt: this.#mqtt().bus, mqttAcl: this.#mqtt().acl }
+            ? {
+                mqtt: this.#mqtt().bus,
+                mqttAcl: this.#mqtt().acl,
+                ...(this.#mqtt().commissioning ? { mqttCommissioning: this.#mqtt().commissioning } : {}),
+              }
             : {}),
         },
         this.#configs.get(id),
@@ -246,6 +254,15 @@ export class AdapterHost implements Service {
 
   /** Adopts a candidate; the device is registered when the adapter announces it. */
   async adopt(adapter: string, candidateId: string, secret: string | undefined): Promise<string> {
+    return (await this.adoptWithConnection(adapter, candidateId, secret)).address;
+  }
+
+  /** as adopt, plus the settings a Wi-Fi device needs (handed out once, never stored here) */
+  async adoptWithConnection(
+    adapter: string,
+    candidateId: string,
+    secret: string | undefined,
+  ): Promise<{ address: string; connection: DeviceConnectionSettings | null }> {
     const c = this.#commissioner(adapter);
     if (!c.candidates().some((x) => x.id === candidateId)) {
       throw new ApiFailure(
@@ -253,9 +270,9 @@ export class AdapterHost implements Service {
         'That device is no longer in the list: scan or permit joining again.',
       );
     }
-    const { address } = await c.adopt(candidateId, secret === undefined ? {} : { secret });
+    const { address, connection } = await c.adopt(candidateId, secret === undefined ? {} : { secret });
     await this.settled();
-    return address;
+    return { address, connection: connection ?? null };
   }
 
   async retry(adapter: string, candidateId: string): Promise<void> {

@@ -6,6 +6,8 @@ import type { TimeSeriesStore } from '../history/index.ts';
 import type { DeviceRegistry } from '../registry/device-registry.ts';
 import type { StateStore } from '../state/state-store.ts';
 import { ApiFailure } from './api-failure.ts';
+import { createRulesHandlers } from '../rules/rules-handlers.ts';
+import type { RulesService } from '../rules/rules-service.ts';
 import type { CallContext, Handlers } from './api-service.ts';
 
 export interface HandlerDeps {
@@ -17,6 +19,8 @@ export interface HandlerDeps {
   history: TimeSeriesStore;
   health: () => Health;
   snapshot: () => Snapshot;
+  /** the rules service, started after the adapters */
+  rules: () => RulesService;
 }
 
 function sessionOf(ctx: CallContext) {
@@ -73,12 +77,19 @@ export function createHandlers(d: HandlerDeps): Handlers {
       return { ok: true };
     },
     'commissioning.adopt': async (p) => {
-      const address = await d.adapters.adopt(p.adapter, p.candidateId, p.secret);
+      const { address, connection } = await d.adapters.adoptWithConnection(
+        p.adapter,
+        p.candidateId,
+        p.secret,
+      );
       const device = d.registry.deviceByAddress(p.adapter, address);
       if (!device)
         throw new ApiFailure('unavailable', 'The device was adopted but has not announced itself yet.');
-      if (p.name === undefined && p.zoneId === undefined) return device;
-      return d.registry.updateDevice(device.id, { name: p.name, zoneId: p.zoneId });
+      const updated =
+        p.name === undefined && p.zoneId === undefined
+          ? device
+          : await d.registry.updateDevice(device.id, { name: p.name, zoneId: p.zoneId });
+      return connection ? { ...updated, connection } : updated;
     },
     'commissioning.retry': async (p) => {
       await d.adapters.retry(p.adapter, p.candidateId);
@@ -103,5 +114,6 @@ export function createHandlers(d: HandlerDeps): Handlers {
       return { ok: true };
     },
     'audit.list': async (p) => d.audit.list(p.limit, p.before),
+    ...createRulesHandlers(d.rules),
   };
 }
