@@ -3,6 +3,7 @@ import { Device } from '../domain/device.ts';
 import { Entity, EntityState } from '../domain/entity.ts';
 import { Zone } from '../domain/zone.ts';
 import { Candidate } from './commissioning.ts';
+import { RuleStatus } from '../rules/trace.ts';
 
 /** Changes pushed to subscribed clients after their snapshot. */
 export const ApiEvent = z.discriminatedUnion('type', [
@@ -18,6 +19,14 @@ export const ApiEvent = z.discriminatedUnion('type', [
     type: z.literal('commissioning.window'),
     adapter: z.string(),
     openUntil: z.number().nullable(),
+  }),
+  z.object({ type: z.literal('rule.status'), status: RuleStatus }),
+  z.object({
+    type: z.literal('rule.notify'),
+    ruleId: z.string(),
+    message: z.string(),
+    level: z.string(),
+    at: z.number(),
   }),
 ]);
 export type ApiEvent = z.infer<typeof ApiEvent>;

@@ -32,6 +32,13 @@ const UNAUDITED = new Set<MethodName>([
   'history.query',
   'user.list',
   'audit.list',
+  'rules.list',
+  'rules.get',
+  'rules.traces',
+  'rules.replay',
+  'scenes.list',
+  'schedules.list',
+  'automations.export',
 ]);
 
 function issuesOf(error: z.ZodError): { path: string; message: string }[] {
@@ -150,6 +157,8 @@ export class ApiService {
       this.#bus.on('commissioning.window', ({ adapter, openUntil }) =>
         listener({ type: 'commissioning.window', adapter, openUntil }),
       ),
+      this.#bus.on('rule.status', ({ status }) => listener({ type: 'rule.status', status })),
+      this.#bus.on('rule.notify', (n) => listener({ type: 'rule.notify', ...n })),
     ];
     return () => offs.forEach((off) => off());
   }
@@ -159,7 +168,17 @@ export class ApiService {
 function targetOf(params: unknown): string | null {
   if (typeof params !== 'object' || params === null) return null;
   const p = params as Record<string, unknown>;
-  for (const key of ['entityId', 'deviceId', 'zoneId', 'userId', 'username', 'name']) {
+  for (const key of [
+    'entityId',
+    'deviceId',
+    'zoneId',
+    'userId',
+    'username',
+    'ruleId',
+    'sceneId',
+    'scheduleId',
+    'name',
+  ]) {
     if (typeof p[key] === 'string') return `${key}=${p[key]}`;
   }
   return null;

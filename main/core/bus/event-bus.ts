@@ -2,6 +2,7 @@ import type { Device } from '../../../shared/domain/device.ts';
 import type { Entity, EntityState } from '../../../shared/domain/entity.ts';
 import type { Zone } from '../../../shared/domain/zone.ts';
 import type { CommissioningCandidate } from '../../../shared/adapter/contract.ts';
+import type { RuleStatus } from '../../../shared/rules/trace.ts';
 
 /** What happens inside the core. Features hang off these events instead of being wired by hand. */
 export interface CoreEvents {
@@ -14,6 +15,8 @@ export interface CoreEvents {
   'candidate.changed': { adapter: string; candidate: CommissioningCandidate };
   'candidate.removed': { adapter: string; candidateId: string };
   'commissioning.window': { adapter: string; openUntil: number | null };
+  'rule.status': { status: RuleStatus };
+  'rule.notify': { ruleId: string; message: string; level: string; at: number };
 }
 
 type Handler<T> = (payload: T) => void;

@@ -53,6 +53,30 @@ export const ConfigSchema = z
       })
       .strict()
       .default({ flushIntervalMs: 250 }),
+    /** where the building is: sun times for rules are computed offline from this */
+    site: z
+      .object({
+        lat: z.number().min(-90).max(90).default(50.11),
+        lon: z.number().min(-180).max(180).default(8.68),
+        timezone: z
+          .string()
+          .min(1)
+          .max(64)
+          .refine(
+            (tz) => {
+              try {
+                new Intl.DateTimeFormat('en', { timeZone: tz });
+                return true;
+              } catch {
+                return false;
+              }
+            },
+            { message: 'an IANA time zone such as Europe/Berlin' },
+          )
+          .default('Europe/Berlin'),
+      })
+      .strict()
+      .default({ lat: 50.11, lon: 8.68, timezone: 'Europe/Berlin' }),
   })
   .strict();
 

@@ -135,6 +135,13 @@ export const COLLECTION_SCHEMAS = {
     { id: str(200), iv: { type: 'string' }, tag: { type: 'string' }, data: { type: 'string' } },
     ['id', 'iv', 'tag', 'data'],
   ),
+  // Rules, scenes and schedules in one collection ("<type>:<id>"); their traces live in SQLite.
+  automations: schema(
+    'automations',
+    'id',
+    { id: str(), type: str(16), body: { type: 'object' }, updatedAt: { type: 'number' } },
+    ['id', 'type', 'body', 'updatedAt'],
+  ),
 } as const;
 
 export type CollectionName = keyof typeof COLLECTION_SCHEMAS;
