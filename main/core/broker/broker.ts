@@ -1,4 +1,7 @@
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
+import { createWebSocketStream, WebSocketServer } from 'ws';
 import { Aedes, type Client } from 'aedes';
 import type { Logger, MqttBus } from '../../../shared/adapter/contract.ts';
 import { type Acl, mayPublish, maySubscribe } from './acl.ts';
@@ -27,6 +30,16 @@ export interface BrokerOptions {
   credentials: CredentialStore;
   log: Logger;
   limits?: BrokerLimits;
+  /** MQTT over TLS (8883 by convention) with the site's server certificate */
+  tls?: { host: string; port: number; key: string; cert: string };
+  /** MQTT over WebSocket, for browser tools and devices behind HTTP proxies */
+  websocket?: { host: string; port: number };
+}
+
+export interface BrokerListeners {
+  port: number;
+  tlsPort: number | null;
+  wsPort: number | null;
 }
 
 export interface BrokerStats {
@@ -38,7 +51,7 @@ export interface BrokerStats {
 }
 
 export interface Broker {
-  start(): Promise<{ port: number }>;
+  start(): Promise<BrokerListeners>;
   stop(): Promise<void>;
   bus: MqttBus;
   issueCredential(
@@ -84,8 +97,11 @@ export function createBroker(opts: BrokerOptions): Broker {
   const rate = new RateLimiter(limits.maxMsgsPerSecPerClient);
   const throttle = new LogThrottle();
   const origins = new RetainedOrigins();
-  const sockets = new Set<Socket>();
+  const sockets = new Set<{ destroy(): void }>();
   let server: Server | null = null;
+  let tlsServer: TlsServer | null = null;
+  let httpServer: HttpServer | null = null;
+  let wss: WebSocketServer | null = null;
   const authGate = new AuthGate(AUTH_CONCURRENCY, AUTH_MAX_WAITING);
   const enrollment = new EnrollmentWindow();
   const enrolling = new Set<Client>();
@@ -97,7 +113,8 @@ export function createBroker(opts: BrokerOptions): Broker {
   ): Promise<{ enroll: true } | { enroll: false; reason: string } | null> => {
     if (!enrollment.isOpen()) return null;
     if (username && (await opts.credentials.get(username))) return null;
-    if (!isEnrollableClientId(client.id)) return { enroll: false, reason: 'clientId unusable for enrollment' };
+    if (!isEnrollableClientId(client.id))
+      return { enroll: false, reason: 'clientId unusable for enrollment' };
     // an enrolling client must never take over (and so kick off) an adopted device's session
     if (liveClient(client.id) || (await opts.credentials.get(client.id)))
       return { enroll: false, reason: 'clientId belongs to an adopted device' };
@@ -290,7 +307,7 @@ export function createBroker(opts: BrokerOptions): Broker {
     log.error({ reason: err.message }, 'broker error'),
   );
 
-  const onConnection = (socket: Socket): void => {
+  const onConnection = (socket: Socket, transport: 'tcp' | 'tls' | 'ws' = 'tcp'): void => {
     if (sockets.size >= limits.maxConnections) {
       counters.dropped++;
       throttle.warn(
@@ -302,7 +319,7 @@ export function createBroker(opts: BrokerOptions): Broker {
       socket.destroy();
       return;
     }
-    socket.setNoDelay(true);
+    if (transport !== 'ws') socket.setNoDelay(true);
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     let client: Client | null = null;
@@ -314,6 +331,67 @@ export function createBroker(opts: BrokerOptions): Broker {
   };
 
   const bus = createBus(aedes, origins, log, () => counters.published++);
+
+  const listen = async (
+    srv: Server | TlsServer | HttpServer,
+    host: string,
+    port: number,
+  ): Promise<number> => {
+    srv.on('error', (err) => log.error({ reason: err.message }, 'listener error'));
+    await new Promise<void>((resolve, reject) => {
+      srv.once('error', reject);
+      srv.listen(port, host || '127.0.0.1', () => {
+        srv.off('error', reject);
+        resolve();
+      });
+    });
+    const address = srv.address();
+    return typeof address === 'object' && address ? address.port : port;
+  };
+
+  const startTls = async (t: NonNullable<BrokerOptions['tls']>): Promise<number> => {
+    const srv = createTlsServer({
+      key: t.key,
+      cert: t.cert,
+      minVersion: 'TLSv1.2',
+      handshakeTimeout: 10_000,
+    });
+    srv.on('secureConnection', (s) => onConnection(s, 'tls'));
+    // failed handshakes (wrong CA, scanners) are the TLS form of a bad frame: log, never crash
+    srv.on('tlsClientError', (err, s) => {
+      throttle.warn(
+        log,
+        `tls|${s.remoteAddress}`,
+        { remoteAddress: s.remoteAddress, reason: err.message },
+        'TLS handshake failed',
+      );
+    });
+    tlsServer = srv;
+    return listen(srv, t.host, t.port);
+  };
+
+  const startWebSocket = async (w: NonNullable<BrokerOptions['websocket']>): Promise<number> => {
+    const srv = createHttpServer((_req, res) => {
+      res.writeHead(426, { 'content-type': 'text/plain' });
+      res.end('MQTT over WebSocket only\n');
+    });
+    const server = new WebSocketServer({
+      server: srv,
+      maxPayload: maxFrameBytes(limits),
+      handleProtocols: (protocols) =>
+        protocols.has('mqtt') ? 'mqtt' : protocols.has('mqttv3.1') ? 'mqttv3.1' : false,
+    });
+    server.on('connection', (ws, req) => {
+      const stream = createWebSocketStream(ws);
+      Object.defineProperty(stream, 'remoteAddress', { value: req.socket.remoteAddress });
+      stream.on('error', () => ws.terminate());
+      onConnection(stream as unknown as Socket, 'ws');
+    });
+    server.on('error', (err) => log.error({ reason: err.message }, 'websocket listener error'));
+    httpServer = srv;
+    wss = server;
+    return listen(srv, w.host, w.port);
+  };
 
   function liveClient(id: string): Client | undefined {
     return (aedes as unknown as { clients: Record<string, Client | undefined> }).clients[id];
@@ -331,28 +409,25 @@ export function createBroker(opts: BrokerOptions): Broker {
     async start() {
       if (server) throw new Error('broker already started');
       await aedes.listen();
-      const srv = createServer(onConnection);
+      const srv = createServer((s) => onConnection(s));
       server = srv;
-      srv.on('error', (err) => log.error({ reason: err.message }, 'listener error'));
-      await new Promise<void>((resolve, reject) => {
-        srv.once('error', reject);
-        srv.listen(opts.port, opts.host || '127.0.0.1', () => {
-          srv.off('error', reject);
-          resolve();
-        });
-      });
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : opts.port;
-      log.info({ host: opts.host, port }, 'broker listening');
-      return { port };
+      const port = await listen(srv, opts.host, opts.port);
+      const tlsPort = opts.tls ? await startTls(opts.tls) : null;
+      const wsPort = opts.websocket ? await startWebSocket(opts.websocket) : null;
+      log.info({ host: opts.host, port, tlsPort, wsPort }, 'broker listening');
+      return { port, tlsPort, wsPort };
     },
 
     async stop() {
-      const srv = server;
+      const servers = [server, tlsServer, httpServer].filter((x) => x !== null);
       server = null;
+      tlsServer = null;
+      httpServer = null;
       await new Promise<void>((resolve) => aedes.close(() => resolve()));
       for (const s of sockets) s.destroy();
-      if (srv) await new Promise<void>((resolve) => srv.close(() => resolve()));
+      wss?.close();
+      wss = null;
+      await Promise.all(servers.map((srv) => new Promise<void>((resolve) => srv.close(() => resolve()))));
       log.info({}, 'broker stopped');
     },
 
