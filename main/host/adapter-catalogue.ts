@@ -1,4 +1,5 @@
 import type { AdapterModule } from '../../shared/adapter/contract.ts';
+import { bleAdapter } from '../../adapters/ble/index.ts';
 import { mqttAdapter } from '../../adapters/mqtt/index.ts';
 
 /**
@@ -7,4 +8,5 @@ import { mqttAdapter } from '../../adapters/mqtt/index.ts';
  */
 export const ADAPTERS: Record<string, AdapterModule<never>> = {
   mqtt: mqttAdapter as AdapterModule<never>,
+  ble: bleAdapter as AdapterModule<never>,
 };

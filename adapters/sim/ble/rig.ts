@@ -58,6 +58,8 @@ export interface BleRig {
   setCharacteristicValue(charPath: string, value: Uint8Array): Promise<void>;
   characteristicWrites(charPath: string): Promise<Uint8Array[]>;
   setReachable(devicePath: string, reachable: boolean): Promise<void>;
+  /** the service UUIDs a device advertises (how GATT sensors announce their profiles) */
+  setUuids(devicePath: string, uuids: string[]): Promise<void>;
   /** bluetoothd exits (its objects vanish) / starts again with nothing registered */
   stopBluez(): Promise<void>;
   startBluez(): Promise<void>;
@@ -184,6 +186,12 @@ export async function startBleRig(): Promise<BleRig> {
       void (await mockCall('SetCharacteristicValue', 'say', path, Buffer.from(value))),
     characteristicWrites: async (path) =>
       ((await mockCall('CharacteristicWrites', 's', path)) as Buffer[]).map((b) => new Uint8Array(b)),
+    setUuids: async (path, uuids) =>
+      void (await call(path, 'org.freedesktop.DBus.Properties', 'Set', 'ssv', [
+        'org.bluez.Device1',
+        'UUIDs',
+        new dbus.Variant('as', uuids),
+      ])),
     setReachable: async (path, reachable) => void (await mockCall('SetReachable', 'sb', path, reachable)),
     stopBluez: async () => {
       await stopChild(mock);

@@ -20,13 +20,14 @@ export interface TestTruss {
 
 /** A real core with its real broker and storage, served by the real headless server, on free ports. */
 export async function startTestTruss(
-  opts: { demo?: boolean; dataDir?: string; tickMs?: number } = {},
+  opts: { demo?: boolean; dataDir?: string; tickMs?: number; adapters?: Record<string, unknown> } = {},
 ): Promise<TestTruss> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'truss-it-'));
   const config = loadConfig(dataDir, {
     http: { port: 0 },
     mqtt: { port: 0 },
     demo: { enabled: opts.demo ?? false, tickMs: opts.tickMs ?? 500 },
+    ...(opts.adapters ? { adapters: opts.adapters } : {}),
   });
   const truss = await startTruss(config, silentLogger());
   const server = new HeadlessServer({
