@@ -6,7 +6,9 @@ import { createHandlers } from './api/handlers.ts';
 import { ApiService } from './api/api-service.ts';
 import { AuditLog } from './auth/audit-log.ts';
 import { AuthService } from './auth/auth-service.ts';
+import { loadOrCreateSiteTls } from './broker/site-ca.ts';
 import {
+  brokerNames,
   createAclOracle,
   createBroker,
   createCommissioningHook,
@@ -63,6 +65,8 @@ export class Core {
   #broker: Broker | null = null;
   #mqttPort = 0;
   #mqttTlsPort: number | null = null;
+  #mqttWsPort: number | null = null;
+  #siteCaPem: string | null = null;
   #acl: AclOracle | null = null;
   #parts: {
     auth: AuthService;
@@ -163,6 +167,7 @@ export class Core {
             health: () => this.health(),
             snapshot: () => this.snapshot(),
             rules: () => this.rules,
+            mqttCa: () => this.#siteCaPem,
           }),
           audit,
           log: this.log.child({ service: 'api' }),
@@ -177,14 +182,28 @@ export class Core {
       start: async () => {
         const credentials = createDbCredentialStore(this.#db!);
         this.#acl = createAclOracle(credentials);
+        const { host, port, tlsPort, wsPort } = this.config.mqtt;
+        const tlsAt = tlsPort === undefined ? (port === 0 ? 0 : 8883) : tlsPort;
+        let tls: { host: string; port: number; key: string; cert: string } | undefined;
+        if (tlsAt !== null) {
+          const secrets = new EncryptedSecretStore(this.#db!, this.#secretsKey()).scoped('broker');
+          const site = await loadOrCreateSiteTls(secrets, brokerNames(host), this.#now);
+          this.#siteCaPem = site.caPem;
+          tls = { host, port: tlsAt, key: site.keyPem, cert: site.certPem };
+        }
         this.#broker = createBroker({
-          host: this.config.mqtt.host,
-          port: this.config.mqtt.port,
+          host,
+          port,
           credentials,
           log: this.log.child({ service: 'broker' }),
           limits: { maxPayloadBytes: this.config.mqtt.maxPayloadBytes },
+          ...(tls ? { tls } : {}),
+          ...(wsPort !== null ? { websocket: { host, port: wsPort } } : {}),
         });
-        this.#mqttPort = (await this.#broker.start()).port;
+        const listeners = await this.#broker.start();
+        this.#mqttPort = listeners.port;
+        this.#mqttTlsPort = listeners.tlsPort;
+        this.#mqttWsPort = listeners.wsPort;
       },
       stop: async () => this.#broker?.stop(),
       health: () => {
@@ -261,6 +280,16 @@ export class Core {
   }
   get mqttPort(): number {
     return this.#mqttPort;
+  }
+
+  /** the broker's listeners: plain TCP, TLS and WebSocket ports (null when off) */
+  get mqttListeners(): { port: number; tlsPort: number | null; wsPort: number | null } {
+    return { port: this.#mqttPort, tlsPort: this.#mqttTlsPort, wsPort: this.#mqttWsPort };
+  }
+
+  /** the site CA devices pin to trust the TLS listener; null when TLS is off */
+  get mqttCaCertificate(): string | null {
+    return this.#siteCaPem;
   }
 
   async start(): Promise<void> {

@@ -122,6 +122,8 @@ export const METHODS = {
   ),
 
   'commissioning.status': method(OPERATORS, Empty, z.array(CommissioningState)),
+  /** the site CA that signs the broker's TLS certificate, for devices that pin it (not a secret) */
+  'mqtt.caCertificate': method(OPERATORS, Empty, z.object({ pem: z.string() })),
   'commissioning.open': method(
     COMMISSIONERS,
     z

@@ -21,6 +21,8 @@ export interface HandlerDeps {
   snapshot: () => Snapshot;
   /** the rules service, started after the adapters */
   rules: () => RulesService;
+  /** the broker's site CA certificate (PEM), null when TLS is off */
+  mqttCa?: () => string | null;
 }
 
 function sessionOf(ctx: CallContext) {
@@ -42,6 +44,11 @@ export function createHandlers(d: HandlerDeps): Handlers {
 
     'site.snapshot': async () => d.snapshot(),
     'system.health': async () => d.health(),
+    'mqtt.caCertificate': async () => {
+      const pem = d.mqttCa?.() ?? null;
+      if (!pem) throw new ApiFailure('unavailable', 'The broker has no TLS listener (mqtt.tlsPort is off).');
+      return { pem };
+    },
 
     'entity.command': async (p) => {
       await d.adapters.execute(p.entityId, p.command);

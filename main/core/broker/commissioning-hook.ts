@@ -1,4 +1,4 @@
-import { networkInterfaces } from 'node:os';
+import { hostname, networkInterfaces } from 'node:os';
 import type { MqttCommissioningHook } from '../../../shared/adapter/contract.ts';
 import type { Broker } from './broker.ts';
 
@@ -27,4 +27,14 @@ export function createCommissioningHook(
       return { ...e, host: lanHost(e.host) };
     },
   };
+}
+
+/** The names the broker's server certificate covers: loopback, this host, and its LAN address. */
+export function brokerNames(configured: string): string[] {
+  const names = ['localhost', '127.0.0.1', hostname()];
+  if (!hostname().includes('.')) names.push(`${hostname()}.local`);
+  const lan = lanHost(configured);
+  if (lan !== '127.0.0.1') names.push(lan);
+  if (configured !== '0.0.0.0' && configured !== '::' && configured !== '') names.push(configured);
+  return [...new Set(names)];
 }

@@ -6,5 +6,5 @@ export type { BrokerLimits } from './limits.ts';
 export { filterCovers, topicMatches, isValidTopicFilter, isValidTopicName } from './topic-filter.ts';
 export { mayPublish, maySubscribe } from './acl.ts';
 export { createAclOracle, type AclOracle } from './acl-oracle.ts';
-export { createCommissioningHook, lanHost } from './commissioning-hook.ts';
+export { brokerNames, createCommissioningHook, lanHost } from './commissioning-hook.ts';
 export { ENROLL_ROOT, ENROLLMENT_ACL } from './enrollment.ts';

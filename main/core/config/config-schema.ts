@@ -25,9 +25,13 @@ export const ConfigSchema = z
           .min(1024)
           .max(16 * 1024 * 1024)
           .default(256 * 1024),
+        /** MQTT over TLS with the site CA; null switches it off. Unset: 8883, or a free port when `port` is 0 */
+        tlsPort: Port.nullable().optional(),
+        /** MQTT over WebSocket on the same host; off unless set */
+        wsPort: Port.nullable().default(null),
       })
       .strict()
-      .default({ host: '127.0.0.1', port: 1883, maxPayloadBytes: 256 * 1024 }),
+      .default({ host: '127.0.0.1', port: 1883, maxPayloadBytes: 256 * 1024, wsPort: null }),
     /** the virtual building: on by default until real adapters are configured */
     demo: z
       .object({
