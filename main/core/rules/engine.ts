@@ -82,6 +82,8 @@ interface RuleRuntime {
 interface Waiter {
   trigger: Trigger;
   phase: ThresholdPhase;
+  /** a "for" on the awaited trigger */
+  forTimer: TimerHandle | null;
   done: (detail: string) => void;
 }
 
@@ -372,7 +374,15 @@ export class RuleEngine {
   #dispatch(event: EngineEvent): void {
     for (const w of [...this.#waiters]) {
       const v = matchTrigger(w.trigger, event, { get: () => w.phase, set: (p) => (w.phase = p) }, this.#sun);
-      if (v && 'fire' in v) w.done(v.fire);
+      if (!v) continue;
+      if ('fire' in v) w.done(v.fire);
+      else if ('arm' in v && !w.forTimer) {
+        w.forTimer = this.#d.clock.setTimer(() => w.done(`${v.detail} for ${v.arm / 1000} s`), v.arm);
+      } else if ('disarm' in v && w.forTimer) {
+        this.#d.clock.clearTimer(w.forTimer);
+        w.forTimer = null;
+        if (w.trigger.type === 'threshold') w.phase = 'armed';
+      }
     }
     const targets =
       event.kind === 'state'
@@ -586,6 +596,11 @@ export class RuleEngine {
       run.steps.push(step);
       try {
         const outcome = await this.#runAction(run, action, i);
+        if (run.aborted) {
+          step.outcome = 'aborted';
+          step.durationMs = this.#d.clock.now() - at;
+          return 'aborted';
+        }
         if (outcome === 'stop') {
           step.outcome = 'timeout';
           step.durationMs = this.#d.clock.now() - at;
@@ -680,10 +695,11 @@ export class RuleEngine {
       const finish = (v: string | null) => {
         this.#waiters.delete(waiter);
         this.#d.clock.clearTimer(h);
+        if (waiter.forTimer) this.#d.clock.clearTimer(waiter.forTimer);
         run.cancelWait = null;
         resolve(v);
       };
-      const waiter: Waiter = { trigger, phase, done: (d) => finish(d) };
+      const waiter: Waiter = { trigger, phase, forTimer: null, done: (d) => finish(d) };
       const h = this.#d.clock.setTimer(() => finish(null), timeoutMs);
       this.#waiters.add(waiter);
       run.cancelWait = () => finish(null);
