@@ -183,7 +183,8 @@ export class Core {
         const credentials = createDbCredentialStore(this.#db!);
         this.#acl = createAclOracle(credentials);
         const { host, port, tlsPort, wsPort } = this.config.mqtt;
-        const tlsAt = tlsPort === undefined ? (port === 0 ? 0 : 8883) : tlsPort;
+        // the conventional pair 1883/8883; beside any other plain port (tests, a second instance) a free one
+        const tlsAt = tlsPort === undefined ? (port === 1883 ? 8883 : 0) : tlsPort;
         let tls: { host: string; port: number; key: string; cert: string } | undefined;
         if (tlsAt !== null) {
           const secrets = new EncryptedSecretStore(this.#db!, this.#secretsKey()).scoped('broker');
@@ -208,7 +209,9 @@ export class Core {
       stop: async () => this.#broker?.stop(),
       health: () => {
         const s = this.#broker!.stats();
-        return { status: 'ok', detail: `${s.clients} clients on port ${this.#mqttPort}` };
+        const tls = this.#mqttTlsPort === null ? '' : `, TLS ${this.#mqttTlsPort}`;
+        const ws = this.#mqttWsPort === null ? '' : `, WebSocket ${this.#mqttWsPort}`;
+        return { status: 'ok', detail: `${s.clients} clients on port ${this.#mqttPort}${tls}${ws}` };
       },
     });
     this.#services.add({

@@ -25,7 +25,7 @@ export const ConfigSchema = z
           .min(1024)
           .max(16 * 1024 * 1024)
           .default(256 * 1024),
-        /** MQTT over TLS with the site CA; null switches it off. Unset: 8883, or a free port when `port` is 0 */
+        /** MQTT over TLS with the site CA; null switches it off. Unset: 8883 beside 1883, else a free port */
         tlsPort: Port.nullable().optional(),
         /** MQTT over WebSocket on the same host; off unless set */
         wsPort: Port.nullable().default(null),
