@@ -6,6 +6,7 @@ import { ConfigError } from '../core/config/load-config.ts';
 import { Core } from '../core/core.ts';
 import type { CoreLogger } from '../core/log/logger.ts';
 import { ADAPTERS } from './adapter-catalogue.ts';
+import { DemoBle } from './demo-ble.ts';
 import { DemoSite } from './demo-site.ts';
 
 export function trussVersion(): string {
@@ -45,12 +46,25 @@ export interface RunningTruss {
 
 /** Builds and starts the core with its adapters, and the virtual building when demo mode is on. */
 export async function startTruss(config: Config, log: CoreLogger): Promise<RunningTruss> {
-  const core = new Core({ config, log, adapters: selectAdapters(config), version: trussVersion() });
-  await core.start();
+  // Demo BLE devices need their private BlueZ up before the BLE adapter starts.
+  const demoBle = demoEnabled(config) ? await DemoBle.start(log) : null;
+  const coreConfig = demoBle ? demoBle.configure(config) : config;
+  const core = new Core({
+    config: coreConfig,
+    log,
+    adapters: selectAdapters(coreConfig),
+    version: trussVersion(),
+  });
+  try {
+    await core.start();
+  } catch (err) {
+    await demoBle?.stop();
+    throw err;
+  }
   let demo: DemoSite | null = null;
   try {
     if (demoEnabled(config)) {
-      demo = new DemoSite(core, config.demo);
+      demo = new DemoSite(core, config.demo, demoBle);
       await demo.start();
     }
   } catch (err) {

@@ -2,6 +2,7 @@ import { createVirtualBuilding, type VirtualBuilding } from '../../adapters/sim/
 import { defaultSite, type SiteSpec } from '../../adapters/sim/building/site.ts';
 import type { Config } from '../core/config/config-schema.ts';
 import type { Core } from '../core/core.ts';
+import type { DemoBle } from './demo-ble.ts';
 
 const FLOOR_NAMES = ['Ground floor', 'First floor', 'Second floor', 'Third floor'];
 
@@ -14,9 +15,14 @@ export class DemoSite {
   readonly #core: Core;
   readonly #site: SiteSpec;
   readonly building: VirtualBuilding;
+  /** BLE sensors on a private BlueZ, when the rig is installed */
+  readonly ble: DemoBle | null;
+  readonly #tickMs: number;
 
-  constructor(core: Core, opts: Config['demo']) {
+  constructor(core: Core, opts: Config['demo'], ble: DemoBle | null = null) {
     this.#core = core;
+    this.ble = ble;
+    this.#tickMs = opts.tickMs;
     this.#site = defaultSite();
     this.building = createVirtualBuilding({
       seed: opts.seed,
@@ -34,9 +40,11 @@ export class DemoSite {
     await this.building.connect({ url: `mqtt://127.0.0.1:${this.#core.mqttPort}`, credentials });
     await this.#waitForDevices();
     await this.#layOutZonesOnce();
+    await this.ble?.run(this.#core, this.#tickMs);
   }
 
   async stop(): Promise<void> {
+    await this.ble?.stop();
     await this.building.stop();
   }
 
