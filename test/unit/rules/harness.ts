@@ -25,7 +25,6 @@ export function rig(opts: { start?: number; offline?: string[]; deps?: Partial<E
     remove: (id: string) => void pendingRows.delete(id),
     list: () => [...pendingRows.values()],
   };
-  let engine!: RuleEngine;
   const deps: EngineDeps = {
     clock,
     site: FRANKFURT,
@@ -43,7 +42,7 @@ export function rig(opts: { start?: number; offline?: string[]; deps?: Partial<E
     pending,
     ...opts.deps,
   };
-  engine = new RuleEngine(deps);
+  const engine = new RuleEngine(deps);
   const set = (entityId: string, value: StateValue, quality: EntityState['quality'] = 'good') => {
     const previous = states.get(entityId);
     const state = { value, ts: clock.now(), source: 'test', quality };
