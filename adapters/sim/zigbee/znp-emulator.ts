@@ -34,6 +34,9 @@ const ZDO_OK = 0;
 const STATUS_FAILURE = 1;
 const NV_ITEM_INITIALIZED = 9;
 const MAC_NO_ACK = 0xe9;
+const APS_LINK_KEY_TABLE = 76;
+/** small tables keep start-up reads few; real dongles have 20-255 entries */
+const TABLE_SIZE = 8;
 
 export interface NvSnapshot {
   osal: Record<string, string>;
@@ -83,7 +86,10 @@ export class ZnpEmulator {
     this.#onNvChange = opts.onNvChange;
     if (opts.nv) this.restore(opts.nv);
     // Z-Stack 3.x on CC26x2 has a 24-byte (aligned) NWKKEY item from the factory.
-    if (!this.#osal.has(NV.NWKKEY)) this.#osal.set(NV.NWKKEY, Buffer.alloc(24));
+    if (!this.#osal.has(NV.NWKKEY)) {
+      this.#osal.set(NV.NWKKEY, Buffer.alloc(24));
+      this.#factoryTables();
+    }
   }
 
   async listen(port = 0): Promise<number> {
@@ -167,6 +173,20 @@ export class ZnpEmulator {
     this.#areq(SUBSYSTEM.ZDO, 'tcDeviceInd', { nwkaddr: nwk, extaddr: spec.ieee, parentaddr: 0 });
     this.#announce(spec.ieee);
     return nwk;
+  }
+
+  /**
+   * The device is already on this network (same key, PAN and channel) without any join traffic:
+   * what a coordinator migration looks like from the devices' side.
+   */
+  attach(spec: DeviceSpec, nwk: number): void {
+    this.#devices.set(spec.ieee, {
+      device: new ZclDevice(spec),
+      nwk,
+      online: true,
+      lqi: 150,
+      failActiveEp: 0,
+    });
   }
 
   /** the device comes back after power loss or a link drop, with its address (device announce) */
@@ -286,6 +306,7 @@ export class ZnpEmulator {
       );
       return;
     }
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- herdsman's MT table types each parameter at runtime
     const p = readParams(frame.data, cmd.request ?? []) as Record<string, any>;
     const key = `${frame.subsystem}.${cmd.name}`;
     switch (key) {
@@ -489,7 +510,7 @@ export class ZnpEmulator {
         const spec = joined
           ? joined.device.spec.endpoints.find((e) => e.id === ep)
           : this.#endpoints
-              .map((e) => ({ id: e.endpoint, profileId: e.profile, deviceId: e.deviceId, ...e }))
+              .map((e) => ({ ...e, id: e.endpoint, profileId: e.profile }))
               .find((e) => e.id === ep);
         if (!spec) {
           srsp(STATUS_FAILURE);
@@ -608,7 +629,8 @@ export class ZnpEmulator {
       this.#osal = new Map([[NV.NWKKEY, nwkKey]]);
       if (startup) this.#osal.set(NV.STARTUP_OPTION, startup);
       this.#ext.clear();
-      this.#devices.clear();
+      // the devices are other radios: a coordinator reset does not make them vanish
+      this.#factoryTables();
       this.#nvChanged();
     }
     this.#state = 0;
@@ -690,12 +712,37 @@ export class ZnpEmulator {
     }
   }
 
+  /** the empty key, address and frame-counter tables a factory-fresh Z-Stack 3.x has */
+  #factoryTables(): void {
+    const entry = (name: string) =>
+      (Structs as unknown as Record<string, () => { serialize(a: 'aligned'): Buffer }>)[name]!().serialize(
+        'aligned',
+      );
+    const tables: [number, string][] = [
+      [1, 'addressManagerEntry'],
+      [4, 'apsTcLinkKeyEntry'],
+      [6, 'apsLinkKeyDataEntry'],
+      [7, 'nwkSecMaterialDescriptorEntry'],
+    ];
+    for (const [item, name] of tables) {
+      for (let i = 0; i < TABLE_SIZE; i++) this.#ext.set(`1/${item}/${i}`, entry(name));
+    }
+    this.#osal.set(
+      APS_LINK_KEY_TABLE,
+      // this one is a single item: a 2-byte entry count, then the entries
+      Buffer.concat([
+        Buffer.from([TABLE_SIZE, 0]),
+        ...Array.from({ length: TABLE_SIZE }, () => entry('securityManagerEntry')),
+      ]),
+    );
+  }
+
   #nvChanged(): void {
     this.#onNvChange?.(this.snapshot());
   }
 }
 
-function extKey(p: { sysid: number; itemid: number; subid: number }): string {
+function extKey(p: Record<string, unknown>): string {
   return `${p.sysid}/${p.itemid}/${p.subid}`;
 }
 

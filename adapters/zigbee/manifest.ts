@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import type { AdapterManifest } from '../../shared/adapter/contract.ts';
+
+export const ZigbeeAdapterConfig = z
+  .object({
+    /** a serial device path (/dev/ttyUSB0, COM3) or a network coordinator `tcp://host:port` */
+    port: z
+      .string()
+      .min(1)
+      .max(256)
+      .refine((p) => !p.startsWith('tcp://') || /^tcp:\/\/[^/:]+:\d{1,5}$/.test(p), 'tcp://host:port'),
+    adapterType: z.enum(['zstack', 'ember', 'deconz', 'zboss', 'zigate']).default('zstack'),
+    channel: z.number().int().min(11).max(26).default(15),
+    /** mains devices not heard from for this long are pinged */
+    pingAfterS: z.number().int().min(10).max(86_400).default(600),
+    /** battery devices not heard from for this long are offline (they cannot be pinged) */
+    batteryTimeoutS: z
+      .number()
+      .int()
+      .min(60)
+      .max(7 * 86_400)
+      .default(25 * 3600),
+  })
+  .strict();
+export type ZigbeeAdapterConfig = z.infer<typeof ZigbeeAdapterConfig>;
+
+export const manifest: AdapterManifest<ZigbeeAdapterConfig> = {
+  id: 'zigbee',
+  name: 'Zigbee (zigbee-herdsman)',
+  configSchema: ZigbeeAdapterConfig as z.ZodType<ZigbeeAdapterConfig>,
+  needs: [],
+};
