@@ -282,3 +282,17 @@ def SetPowered(self, adapter_name, powered):
     adapter = mockobject.objects['/org/bluez/' + adapter_name]
     adapter.props['org.bluez.Adapter1']['Powered'] = dbus.Boolean(powered, variant_level=1)
     _changed(adapter, 'org.bluez.Adapter1', {'Powered': dbus.Boolean(powered, variant_level=1)})
+
+
+@dbus.service.method(MOCK_IFACE, in_signature='snsaay', out_signature='')
+def AdvertiseMany(self, device_path, rssi, uuid, payloads):
+    '''A burst of advertisements under one service UUID, one PropertiesChanged each (benchmarks).'''
+    device = _device(device_path)
+    for payload in payloads:
+        changed = {
+            'RSSI': dbus.Int16(rssi, variant_level=1),
+            'ServiceData': dbus.Dictionary({str(uuid): dbus.ByteArray(bytes(payload), variant_level=1)},
+                                           signature='sv', variant_level=1),
+        }
+        device.props[DEVICE_IFACE].update(changed)
+        _changed(device, DEVICE_IFACE, changed)

@@ -48,6 +48,8 @@ export interface BleRig {
       manufacturerData?: Record<number, Uint8Array>;
     },
   ): Promise<void>;
+  /** many advertisements under one service UUID in one call, each its own PropertiesChanged */
+  advertiseMany(path: string, rssi: number, uuid: string, payloads: Uint8Array[]): Promise<void>;
   addGattService(devicePath: string, uuid: string): Promise<string>;
   addGattCharacteristic(
     servicePath: string,
@@ -172,6 +174,15 @@ export async function startBleRig(): Promise<BleRig> {
       for (const [k, v] of Object.entries(adv.manufacturerData ?? {})) md[String(k)] = Buffer.from(v);
       await mockCall('Advertise', 'sna{say}a{say}', path, adv.rssi, sd, md);
     },
+    advertiseMany: async (path, rssi, uuid, payloads) =>
+      void (await mockCall(
+        'AdvertiseMany',
+        'snsaay',
+        path,
+        rssi,
+        uuid,
+        payloads.map((p) => Buffer.from(p)),
+      )),
     addGattService: async (path, uuid) => (await mockCall('AddGattService', 'ss', path, uuid)) as string,
     addGattCharacteristic: async (servicePath, uuid, flags, value) =>
       (await mockCall(
