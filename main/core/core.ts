@@ -198,6 +198,8 @@ export class Core {
           credentials,
           log: this.log.child({ service: 'broker' }),
           limits: { maxPayloadBytes: this.config.mqtt.maxPayloadBytes },
+          // retained state, persistent sessions and queued QoS1/2 survive a restart (tables mqtt_*)
+          persistenceFile: dbFile,
           ...(tls ? { tls } : {}),
           ...(wsPort !== null ? { websocket: { host, port: wsPort } } : {}),
         });

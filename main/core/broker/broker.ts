@@ -15,6 +15,7 @@ import { LogThrottle } from '../../../shared/log-throttle.ts';
 import { generatePassword, hashPassword } from '../auth/password.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import { RetainedOrigins } from './retained-origins.ts';
+import { SqlitePersistence } from './sqlite-persistence.ts';
 import { isValidTopicFilter } from './topic-filter.ts';
 import {
   ENROLLMENT_ACL,
@@ -34,6 +35,11 @@ export interface BrokerOptions {
   tls?: { host: string; port: number; key: string; cert: string };
   /** MQTT over WebSocket, for browser tools and devices behind HTTP proxies */
   websocket?: { host: string; port: number };
+  /**
+   * SQLite file for retained messages, persistent sessions and queued QoS1/2 deliveries (tables
+   * `mqtt_*`); without it they live in memory only.
+   */
+  persistenceFile?: string;
 }
 
 export interface BrokerListeners {
@@ -132,6 +138,9 @@ export function createBroker(opts: BrokerOptions): Broker {
   };
 
   const aedes = new Aedes({
+    ...(opts.persistenceFile
+      ? { persistence: new SqlitePersistence(opts.persistenceFile, origins) as never }
+      : {}),
     connectTimeout: 10_000,
     drainTimeout: 30_000,
     maxClientsIdLength: 64,
