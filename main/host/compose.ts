@@ -7,6 +7,7 @@ import { Core } from '../core/core.ts';
 import type { CoreLogger } from '../core/log/logger.ts';
 import { ADAPTERS } from './adapter-catalogue.ts';
 import { DemoBle } from './demo-ble.ts';
+import { DemoZigbee } from './demo-zigbee.ts';
 import { DemoSite } from './demo-site.ts';
 
 export function trussVersion(): string {
@@ -48,7 +49,9 @@ export interface RunningTruss {
 export async function startTruss(config: Config, log: CoreLogger): Promise<RunningTruss> {
   // Demo BLE devices need their private BlueZ up before the BLE adapter starts.
   const demoBle = demoEnabled(config) ? await DemoBle.start(log) : null;
-  const coreConfig = demoBle ? demoBle.configure(config) : config;
+  const demoZigbee = demoEnabled(config) ? await DemoZigbee.start(config, log) : null;
+  const bleConfig = demoBle ? demoBle.configure(config) : config;
+  const coreConfig = demoZigbee ? demoZigbee.configure(bleConfig) : bleConfig;
   const core = new Core({
     config: coreConfig,
     log,
@@ -59,12 +62,13 @@ export async function startTruss(config: Config, log: CoreLogger): Promise<Runni
     await core.start();
   } catch (err) {
     await demoBle?.stop();
+    await demoZigbee?.stop();
     throw err;
   }
   let demo: DemoSite | null = null;
   try {
     if (demoEnabled(config)) {
-      demo = new DemoSite(core, config.demo, demoBle);
+      demo = new DemoSite(core, config.demo, demoBle, demoZigbee);
       await demo.start();
     }
   } catch (err) {

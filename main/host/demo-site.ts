@@ -3,6 +3,7 @@ import { defaultSite, type SiteSpec } from '../../adapters/sim/building/site.ts'
 import type { Config } from '../core/config/config-schema.ts';
 import type { Core } from '../core/core.ts';
 import type { DemoBle } from './demo-ble.ts';
+import type { DemoZigbee } from './demo-zigbee.ts';
 
 const FLOOR_NAMES = ['Ground floor', 'First floor', 'Second floor', 'Third floor'];
 
@@ -17,11 +18,19 @@ export class DemoSite {
   readonly building: VirtualBuilding;
   /** BLE sensors on a private BlueZ, when the rig is installed */
   readonly ble: DemoBle | null;
+  /** Zigbee devices behind an emulated Z-Stack coordinator */
+  readonly zigbee: DemoZigbee | null;
   readonly #tickMs: number;
 
-  constructor(core: Core, opts: Config['demo'], ble: DemoBle | null = null) {
+  constructor(
+    core: Core,
+    opts: Config['demo'],
+    ble: DemoBle | null = null,
+    zigbee: DemoZigbee | null = null,
+  ) {
     this.#core = core;
     this.ble = ble;
+    this.zigbee = zigbee;
     this.#tickMs = opts.tickMs;
     this.#site = defaultSite();
     this.building = createVirtualBuilding({
@@ -41,10 +50,13 @@ export class DemoSite {
     await this.#waitForDevices();
     await this.#layOutZonesOnce();
     await this.ble?.run(this.#core, this.#tickMs);
+    // forming a fresh Zigbee network takes seconds: the demo comes up without waiting for it
+    this.zigbee?.run(this.#core, this.#tickMs);
   }
 
   async stop(): Promise<void> {
     await this.ble?.stop();
+    await this.zigbee?.stop();
     await this.building.stop();
   }
 

@@ -26,7 +26,7 @@ describe('demo site over the embedded broker', () => {
     expect(s.devices.length).toBeGreaterThanOrEqual(10);
     expect(s.devices.filter((d) => d.adapter === 'mqtt').length).toBeGreaterThanOrEqual(10);
     // BLE sensors join when the BLE rig (dbus-daemon + python3-dbusmock) is installed
-    expect(s.devices.every((d) => d.adapter === 'mqtt' || d.adapter === 'ble')).toBe(true);
+    expect(s.devices.every((d) => ['mqtt', 'ble', 'zigbee'].includes(d.adapter))).toBe(true);
     expect(s.zones.map((z) => z.kind)).toEqual(expect.arrayContaining(['site', 'building', 'floor', 'room']));
     expect(s.devices.every((d) => d.zoneId !== null)).toBe(true);
     const kinds = new Set(s.entities.map((e) => e.kind));
