@@ -12,6 +12,7 @@ import { DevicesPage } from './pages/DevicesPage.tsx';
 import { DeviceDetailPage } from './pages/DeviceDetailPage.tsx';
 import { SettingsPage } from './pages/SettingsPage.tsx';
 import { CommissioningPage } from './pages/CommissioningPage.tsx';
+import { RulesPage } from './pages/rules/RulesPage.tsx';
 
 export function App() {
   const session = useSessionObject();
@@ -40,6 +41,7 @@ const NAV: Array<{ label: string; route: Route; match: Route['page'][]; testId: 
     match: ['commissioning'],
     testId: 'nav-commissioning',
   },
+  { label: 'Automations', route: { page: 'rules', tab: null }, match: ['rules'], testId: 'nav-rules' },
   { label: 'Settings', route: { page: 'settings', tab: null }, match: ['settings'], testId: 'nav-settings' },
 ];
 
@@ -111,6 +113,8 @@ function Shell({ connected }: { connected: boolean }) {
             <DevicesPage site={site} canControl={canControl} />
           ) : route.page === 'device' ? (
             <DeviceDetailPage site={site} deviceId={route.deviceId} user={user} canControl={canControl} />
+          ) : route.page === 'rules' ? (
+            <RulesPage site={site} user={user} tab={route.tab} />
           ) : route.page === 'commissioning' ? (
             <CommissioningPage
               site={site}

@@ -4,7 +4,8 @@ export type Route =
   | { page: 'devices' }
   | { page: 'device'; deviceId: string }
   | { page: 'settings'; tab: string | null }
-  | { page: 'commissioning' };
+  | { page: 'commissioning' }
+  | { page: 'rules'; tab: string | null };
 
 export function parseRoute(hash: string): Route {
   const parts = hash
@@ -23,6 +24,7 @@ export function parseRoute(hash: string): Route {
   if (head === 'devices') return { page: 'devices' };
   if (head === 'settings') return { page: 'settings', tab: arg ?? null };
   if (head === 'commissioning') return { page: 'commissioning' };
+  if (head === 'rules') return { page: 'rules', tab: arg ?? null };
   return { page: 'overview' };
 }
 
@@ -38,5 +40,7 @@ export function href(route: Route): string {
       return route.tab ? `#/settings/${encodeURIComponent(route.tab)}` : '#/settings';
     case 'commissioning':
       return '#/commissioning';
+    case 'rules':
+      return route.tab ? `#/rules/${encodeURIComponent(route.tab)}` : '#/rules';
   }
 }
