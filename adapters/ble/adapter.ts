@@ -241,7 +241,20 @@ export function createBleAdapter(ctx: AdapterContext, config: BleAdapterConfig):
         },
         adapterChanged: () => selectAdapter(),
         device: onDevice,
-        deviceRemoved() {},
+        deviceRemoved(dev) {
+          // BlueZ forgot the device (out of range long enough, adapter gone): the link is down.
+          gattLinks.get(dev.mac)?.linkLost();
+        },
+        disconnected(reason) {
+          health = { status: 'down', detail: `D-Bus connection lost: ${reason}` };
+          log.warn({ reason }, 'D-Bus connection lost; reconnecting');
+          selected = null;
+          adapterHandle = null;
+          for (const l of gattLinks.values()) l.linkLost();
+          w.stop();
+          if (watcher === w) watcher = null;
+          if (!stopped) connectRetry = setTimeout(() => void connect(), 5000);
+        },
         malformed(what) {
           counters.hostile++;
           log.debug({ what }, 'malformed BlueZ data ignored');
@@ -250,7 +263,7 @@ export function createBleAdapter(ctx: AdapterContext, config: BleAdapterConfig):
     });
     watcher = w;
     try {
-      await w.start();
+      await w.start(3000);
       nodeBle = nodeBleOn(w.bus);
       if (!w.bluezUp) health = { status: 'down', detail: 'BlueZ (bluetoothd) is not running' };
     } catch (err) {
@@ -393,6 +406,7 @@ export function createBleAdapter(ctx: AdapterContext, config: BleAdapterConfig):
         if (dev.format === 'gatt') startGattLink(dev.mac);
       }
       timers = [setInterval(tick, Math.min(5000, config.candidateTtlSec * 250))];
+      // An unreachable bus must not hold up the core's start: connect() keeps retrying on its own.
       await connect();
     },
     async stop() {

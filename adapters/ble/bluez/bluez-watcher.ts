@@ -34,9 +34,11 @@ export interface WatcherEvents {
   adapterChanged(adapter: BleAdapterInfo | null, path: string): void;
   /** a device object changed; `advert` = the change carried RSSI or advertisement data */
   device(device: BleDeviceSnapshot, changed: ReadonlySet<string>): void;
-  deviceRemoved(path: string): void;
+  deviceRemoved(device: BleDeviceSnapshot): void;
   /** a message that was not the shape BlueZ sends */
   malformed(what: string): void;
+  /** the D-Bus connection itself failed or closed (the daemon went away) */
+  disconnected(reason: string): void;
 }
 
 type Props = Record<string, unknown>;
@@ -60,7 +62,19 @@ export class BluezWatcher {
     this.#events = opts.events;
     this.#log = opts.log;
     this.bus.on('message', (msg: dbus.Message) => this.#onMessage(msg));
-    this.bus.on('error', (err: unknown) => this.#log.warn({ err }, 'D-Bus connection error'));
+    this.bus.on('error', (err: unknown) => this.#failed(err));
+  }
+
+  #failPending: ((err: Error) => void) | null = null;
+
+  #failed(err: unknown): void {
+    const reason = err instanceof Error ? err.message : String(err);
+    if (this.#failPending) this.#failPending(new Error(reason));
+    else if (!this.#closed) {
+      this.#closed = true;
+      this.#owner = null;
+      this.#events.disconnected(reason);
+    }
   }
 
   get bluezUp(): boolean {
@@ -94,7 +108,22 @@ export class BluezWatcher {
     return (reply?.body ?? []) as unknown[];
   }
 
-  async start(): Promise<void> {
+  /** Connects and lists what BlueZ has; rejects when the bus cannot be reached within `timeoutMs`. */
+  async start(timeoutMs = 5000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const failure = new Promise<never>((_, reject) => {
+      this.#failPending = reject;
+      timer = setTimeout(() => reject(new Error(`no answer from D-Bus within ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      await Promise.race([this.#start(), failure]);
+    } finally {
+      clearTimeout(timer);
+      this.#failPending = null;
+    }
+  }
+
+  async #start(): Promise<void> {
     for (const rule of [
       `type='signal',sender='org.freedesktop.DBus',interface='org.freedesktop.DBus',member='NameOwnerChanged',arg0='${BLUEZ}'`,
       `type='signal',sender='${BLUEZ}',interface='${PROPS}',member='PropertiesChanged'`,
@@ -110,7 +139,11 @@ export class BluezWatcher {
 
   stop(): void {
     this.#closed = true;
-    this.bus.disconnect();
+    try {
+      this.bus.disconnect();
+    } catch {
+      // already closed
+    }
   }
 
   async #bluezAppeared(owner: string): Promise<void> {
@@ -155,12 +188,16 @@ export class BluezWatcher {
       } else if (msg.interface === OBJECT_MANAGER && msg.member === 'InterfacesRemoved') {
         const [path, ifaces] = msg.body as [string, string[]];
         if (!Array.isArray(ifaces)) return;
-        if (ifaces.includes(DEVICE1) && this.devices.delete(path)) this.#events.deviceRemoved(path);
+        const gone = this.devices.get(path);
+        if (ifaces.includes(DEVICE1) && gone) {
+          this.devices.delete(path);
+          this.#events.deviceRemoved(gone);
+        }
         if (ifaces.includes(ADAPTER1) && this.adapters.delete(path)) {
           for (const [p, d] of this.devices)
             if (p.startsWith(`${path}/`)) {
               this.devices.delete(p);
-              this.#events.deviceRemoved(d.path);
+              this.#events.deviceRemoved(d);
             }
           this.#events.adapterChanged(null, path);
         }

@@ -62,6 +62,8 @@ export interface BleRig {
   setReachable(devicePath: string, reachable: boolean): Promise<void>;
   /** the service UUIDs a device advertises (how GATT sensors announce their profiles) */
   setUuids(devicePath: string, uuids: string[]): Promise<void>;
+  /** any Device1 property with any D-Bus type, right or wrong (hostile-peer tests) */
+  setDeviceProperty(devicePath: string, name: string, signature: string, value: unknown): Promise<void>;
   /** bluetoothd exits (its objects vanish) / starts again with nothing registered */
   stopBluez(): Promise<void>;
   startBluez(): Promise<void>;
@@ -202,6 +204,12 @@ export async function startBleRig(): Promise<BleRig> {
         'org.bluez.Device1',
         'UUIDs',
         new dbus.Variant('as', uuids),
+      ])),
+    setDeviceProperty: async (path, name, signature, value) =>
+      void (await call(path, 'org.freedesktop.DBus.Properties', 'Set', 'ssv', [
+        'org.bluez.Device1',
+        name,
+        new dbus.Variant(signature, value),
       ])),
     setReachable: async (path, reachable) => void (await mockCall('SetReachable', 'sb', path, reachable)),
     stopBluez: async () => {

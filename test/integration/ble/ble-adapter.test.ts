@@ -251,8 +251,8 @@ describe.skipIf(!rigCheck.ok)('BLE adapter against BlueZ over D-Bus (dbusmock)',
         .status,
     ).toBe(200);
     await until(async () => (await stateOf(mac, 'temperature'))?.state?.value === 23.2, 10_000, 'GATT read');
-    expect((await stateOf(mac, 'humidity'))?.state?.value).toBe(40);
-    expect((await stateOf(mac, 'battery'))?.state?.value).toBe(90);
+    await until(async () => (await stateOf(mac, 'humidity'))?.state?.value === 40, 5000, 'GATT humidity');
+    await until(async () => (await stateOf(mac, 'battery'))?.state?.value === 90, 5000, 'GATT battery');
 
     await rig.setCharacteristicValue(temp, hex('3a09'));
     await until(async () => (await stateOf(mac, 'temperature'))?.state?.value === 23.62, 5000, 'GATT notify');
