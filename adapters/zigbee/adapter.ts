@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Controller, setLogger } from 'zigbee-herdsman';
 import * as zhc from 'zigbee-herdsman-converters';
@@ -237,6 +237,7 @@ export class ZigbeeAdapter implements AdapterInstance {
     try {
       const keys = await loadOrCreateNetworkKeys(this.#ctx.secrets);
       const dir = this.#ctx.dataDir;
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
       const controller = new Controller({
         network: {
           panID: keys.panId,

@@ -43,7 +43,7 @@ export class DemoSite {
   async start(): Promise<void> {
     const credentials: Record<string, { username: string; password: string }> = {};
     // Passwords are stored only as hashes, so each start issues fresh ones to the simulated devices.
-    for (const spec of this.building.devices()) {
+    for (const spec of [...this.building.devices(), ...this.building.firmwareDevices()]) {
       credentials[spec.nodeId] = await this.#core.broker.issueCredential(spec.nodeId, spec.acl);
     }
     await this.building.connect({ url: `mqtt://127.0.0.1:${this.#core.mqttPort}`, credentials });
@@ -63,7 +63,7 @@ export class DemoSite {
   /** Discovery is asynchronous: wait (bounded) until the core has registered every simulated device. */
   async #waitForDevices(): Promise<void> {
     const { registry, adapters } = this.#core.parts;
-    const expected = this.building.devices().map((d) => d.nodeId);
+    const expected = this.#placed().map((d) => d.address);
     for (let i = 0; i < 100; i++) {
       await adapters.settled();
       if (expected.every((id) => registry.deviceByAddress('mqtt', id))) return;
@@ -99,12 +99,20 @@ export class DemoSite {
       });
       rooms.set(room.id, z.id);
     }
-    for (const spec of this.building.devices()) {
-      const device = registry.deviceByAddress('mqtt', spec.nodeId);
+    for (const spec of this.#placed()) {
+      const device = registry.deviceByAddress('mqtt', spec.address);
       if (!device || device.zoneId) continue;
       const roomId = this.#roomOf(spec.nodeId);
       await registry.updateDevice(device.id, { zoneId: (roomId && rooms.get(roomId)) ?? building.id });
     }
+  }
+
+  /** every simulated MQTT device with the address the adapter registers it under */
+  #placed(): Array<{ nodeId: string; address: string }> {
+    return [
+      ...this.building.devices().map((d) => ({ nodeId: d.nodeId, address: d.nodeId })),
+      ...this.building.firmwareDevices(),
+    ];
   }
 
   /** Simulated node ids are `sim-<room>-...` or `sim-<plug id>`. */
