@@ -64,7 +64,7 @@ export default defineConfig({
     { name: 'first-run', testMatch: /first-run\.spec\.ts/ },
     {
       name: 'app',
-      testMatch: /(auth|devices|history|live|settings|viewer)\.spec\.ts/,
+      testMatch: /(auth|devices|history|live|settings|viewer|rules)\.spec\.ts/,
       dependencies: ['first-run'],
     },
     { name: 'screenshots', testMatch: /screenshots\.spec\.ts/, dependencies: ['app'] },

@@ -153,11 +153,12 @@ function RulesPanel({ site, canEdit }: { site: SiteState; canEdit: boolean }) {
                         <input
                           type="checkbox"
                           checked={r.enabled}
-                          onChange={(e) =>
-                            void act.run(() =>
-                              session.call('rules.enable', { ruleId: r.id, enabled: e.target.checked }),
-                            )
-                          }
+                          onChange={(e) => {
+                            const enabled = e.target.checked;
+                            // Shown at once; the reload after the call brings the core's word.
+                            setRules((prev) => prev.map((x) => (x.id === r.id ? { ...x, enabled } : x)));
+                            void act.run(() => session.call('rules.enable', { ruleId: r.id, enabled }));
+                          }}
                           data-testid="rule-enabled"
                         />{' '}
                         enabled
