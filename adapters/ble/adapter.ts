@@ -163,6 +163,9 @@ export function createBleAdapter(ctx: AdapterContext, config: BleAdapterConfig):
     const gatt = gattProfilesOf(dev);
     if (!result && gatt.length === 0) return;
     const candidate = toCandidate(dev, result, gatt, ctx.now());
+    const previous = candidates.get(dev.mac);
+    // a failed adoption stays visible (with its reason) until the installer retries or adopts
+    if (previous?.status === 'failed') Object.assign(candidate, { status: 'failed', error: previous.error });
     candidates.set(dev.mac, candidate);
     candidateAdverts.set(dev.mac, { ...dev });
     sink.candidateChanged?.(candidate);
@@ -348,6 +351,13 @@ export function createBleAdapter(ctx: AdapterContext, config: BleAdapterConfig):
     },
     openUntil: () => openUntil,
     candidates: () => [...candidates.values()],
+    async retry(candidateId: string): Promise<void> {
+      const c = candidates.get(candidateId);
+      if (!c) return;
+      const fresh = { ...c, status: 'discovered' as const, error: null };
+      candidates.set(candidateId, fresh);
+      sink.candidateChanged?.(fresh);
+    },
     async adopt(candidateId: string, opts: { secret?: string }): Promise<{ address: string }> {
       const candidate = candidates.get(candidateId);
       const snap = candidateAdverts.get(candidateId);
@@ -355,12 +365,18 @@ export function createBleAdapter(ctx: AdapterContext, config: BleAdapterConfig):
       const mac = candidate.address;
       let result: ParseResult | null = decodeAdvertisement(snap);
       let key: Uint8Array | null = null;
+      const refuse = (reason: string): never => {
+        const failed = { ...candidate, status: 'failed' as const, error: reason };
+        candidates.set(candidateId, failed);
+        sink.candidateChanged?.(failed);
+        throw new Error(reason);
+      };
       if (candidate.secret?.required) {
         key = parseKey(opts.secret);
-        if (!key) throw new Error('This device encrypts its data: enter its 32-character hex bindkey.');
-        result = decodeAdvertisement(snap, key);
+        if (!key) refuse('This device encrypts its data: enter its 32-character hex bindkey.');
+        result = decodeAdvertisement(snap, key ?? undefined);
         if (!result?.ok)
-          throw new Error(
+          refuse(
             `The bindkey does not open this device's data (${result?.ok === false ? result.reason : 'no data'}).`,
           );
       }
@@ -394,6 +410,8 @@ export function createBleAdapter(ctx: AdapterContext, config: BleAdapterConfig):
     async start() {
       stopped = false;
       for (const dev of store.devices.values()) {
+        // a device silent for a whole timeout after a restart goes offline, as if heard just now
+        lastSeen.set(dev.mac, ctx.now());
         if (dev.encrypted) {
           const key = parseKey((await ctx.secrets.get(bindKeyName(dev.mac))) ?? undefined);
           if (key) bindKeys.set(dev.mac, key);

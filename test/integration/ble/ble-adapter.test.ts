@@ -165,6 +165,16 @@ describe.skipIf(!rigCheck.ok)('BLE adapter against BlueZ over D-Bus (dbusmock)',
       token,
     );
     expect(wrong.status).not.toBe(200);
+    // the candidate says why, in words an installer can act on; retry clears it
+    const failed = (await status()).candidates.find((c) => c.id === mac)!;
+    expect(failed).toMatchObject({ status: 'failed', error: expect.stringContaining('wrong bindkey') });
+    expect((await t.call('commissioning.retry', { adapter: 'ble', candidateId: mac }, token)).status).toBe(
+      200,
+    );
+    expect((await status()).candidates.find((c) => c.id === mac)).toMatchObject({
+      status: 'discovered',
+      error: null,
+    });
     expect((await snapshot()).devices.some((d) => d.address === mac)).toBe(false);
 
     const ok = await t.call(
