@@ -8,6 +8,7 @@ import type {
   AdapterInstance,
   CommissioningCandidate,
   Logger,
+  NetworkMap,
 } from '../../shared/adapter/contract.ts';
 import type { EntityCommand } from '../../shared/domain/command.ts';
 import { entitiesFromExposes, type ExposeLike, type ZigbeeEntity } from './entities.ts';
@@ -119,23 +120,25 @@ export class ZigbeeAdapter implements AdapterInstance {
   }
 
   /** the mesh as the coordinator and routers see it: who hears whom, with link quality */
-  async networkMap(): Promise<{
-    nodes: { ieee: string; type: string }[];
-    links: { from: string; to: string; lqi: number }[];
-  }> {
+  async networkMap(): Promise<NetworkMap> {
     const c = this.#requireController();
-    const nodes: { ieee: string; type: string }[] = [];
-    const links: { from: string; to: string; lqi: number }[] = [];
+    const map: NetworkMap = { nodes: [], links: [] };
     for (const d of c.getDevices()) {
-      nodes.push({ ieee: d.ieeeAddr, type: d.type });
-      if (d.type !== 'Coordinator' && d.type !== 'Router') continue;
+      const role = d.type === 'Coordinator' ? 'coordinator' : d.type === 'Router' ? 'router' : 'end_device';
+      const known = this.#known.get(d.ieeeAddr);
+      map.nodes.push({
+        address: d.ieeeAddr,
+        role,
+        label: known?.definition.model ?? d.modelID ?? d.ieeeAddr,
+      });
+      if (role === 'end_device') continue;
       try {
-        for (const n of await d.lqi()) links.push({ from: n.eui64, to: d.ieeeAddr, lqi: n.lqi });
+        for (const n of await d.lqi()) map.links.push({ from: n.eui64, to: d.ieeeAddr, quality: n.lqi });
       } catch (err) {
         this.#ctx.log.debug({ ieee: d.ieeeAddr, err: String(err) }, 'no LQI table');
       }
     }
-    return { nodes, links };
+    return map;
   }
 
   async execute(address: string, entityKey: string, command: EntityCommand): Promise<void> {

@@ -138,6 +138,12 @@ export interface Commissioning {
   retry?(candidateId: string): Promise<void>;
 }
 
+/** A mesh as its routers report it: nodes by protocol address, links with link quality (0-255). */
+export interface NetworkMap {
+  nodes: { address: string; role: 'coordinator' | 'router' | 'end_device'; label: string }[];
+  links: { from: string; to: string; quality: number }[];
+}
+
 /** What an adapter reports into the core. */
 export interface AdapterSink {
   deviceAnnounced(device: DeviceAnnouncement): void;
@@ -179,6 +185,8 @@ export interface AdapterInstance {
   commissioning?: Commissioning;
   /** make the device leave the network / forget it at protocol level; `ban` keeps it from rejoining */
   remove?(address: string, opts?: { ban?: boolean }): Promise<void>;
+  /** mesh families: who hears whom, with link quality (Zigbee LQI tables) */
+  networkMap?(): Promise<NetworkMap>;
 }
 
 export interface AdapterManifest<Config> {

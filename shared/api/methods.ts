@@ -161,6 +161,21 @@ export const METHODS = {
     z.object({ adapter: z.string().max(64), candidateId: z.string().max(200) }).strict(),
     z.object({ ok: z.literal(true) }),
   ),
+  /** the mesh of a family that has one (Zigbee): nodes and links with link quality */
+  'network.map': method(
+    OPERATORS,
+    z.object({ adapter: z.string().max(64) }).strict(),
+    z.object({
+      nodes: z.array(
+        z.object({
+          address: z.string(),
+          role: z.enum(['coordinator', 'router', 'end_device']),
+          label: z.string(),
+        }),
+      ),
+      links: z.array(z.object({ from: z.string(), to: z.string(), quality: z.number() })),
+    }),
+  ),
 
   'zone.create': method(
     COMMISSIONERS,

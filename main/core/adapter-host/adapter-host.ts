@@ -11,6 +11,7 @@ import type {
   CommissioningCandidate,
   DeviceConnectionSettings,
   MqttCommissioningHook,
+  NetworkMap,
 } from '../../../shared/adapter/contract.ts';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -279,6 +280,15 @@ export class AdapterHost implements Service {
     const c = this.#commissioner(adapter);
     if (!c.retry) throw new ApiFailure('bad_request', `The ${adapter} adapter cannot retry.`);
     await c.retry(candidateId);
+  }
+
+  /** the mesh as the family's routers report it */
+  async networkMap(adapter: string): Promise<NetworkMap> {
+    const running = this.#running.find((r) => r.id === adapter);
+    if (!running) throw new ApiFailure('not_found', `No adapter "${adapter}" is running.`);
+    if (!running.instance.networkMap)
+      throw new ApiFailure('bad_request', `The ${adapter} adapter has no network map.`);
+    return running.instance.networkMap();
   }
 
   /** Removes a device at protocol level (leave), then from the site. */

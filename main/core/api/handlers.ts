@@ -98,6 +98,7 @@ export function createHandlers(d: HandlerDeps): Handlers {
           : await d.registry.updateDevice(device.id, { name: p.name, zoneId: p.zoneId });
       return connection ? { ...updated, connection } : updated;
     },
+    'network.map': async (p) => d.adapters.networkMap(p.adapter),
     'commissioning.retry': async (p) => {
       await d.adapters.retry(p.adapter, p.candidateId);
       return { ok: true };

@@ -107,4 +107,15 @@ describe('zigbee through the core', () => {
       'the outlet state in history',
     );
   }, 30_000);
+
+  it('network map over the API: the coordinator, its routers and end devices, with link quality', async () => {
+    const r = await t.call('network.map', { adapter: 'zigbee' }, token);
+    expect(r.status).toBe(200);
+    const map = r.body.result as { nodes: { role: string; address: string }[]; links: { quality: number }[] };
+    expect(map.nodes.filter((n) => n.role === 'coordinator')).toHaveLength(1);
+    expect(map.nodes.some((n) => n.role === 'router' && n.address === dimmableLight().ieee)).toBe(true);
+    expect(map.links.length).toBeGreaterThanOrEqual(5);
+    expect(map.links.every((l) => l.quality > 0 && l.quality <= 255)).toBe(true);
+    expect((await t.call('network.map', { adapter: 'mqtt' }, token)).status).toBe(400);
+  });
 });
