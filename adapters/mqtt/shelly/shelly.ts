@@ -217,7 +217,8 @@ export function createShellyFamily(): DeviceFamily {
     const frame = parsed.json;
     if (isReply) {
       // the answer to our Shelly.GetStatus: a full status in `result`
-      if (!isRecord(frame.result)) return;
+      // only a status answers Shelly.GetStatus; Switch.Set and friends answer {was_on} and such
+      if (!isRecord(frame.result) || !Object.keys(frame.result).some((k) => COMPONENT.test(k))) return;
       return applyStatus(device(prefix, frame.src), frame.result, true, msg);
     }
     if (!isRecord(frame.params)) return table!.reject(msg, 'RPC notification without params');

@@ -5,6 +5,7 @@ import type { BuildingSnapshot } from '../building/snapshot.ts';
 import { deviceCatalogue } from './catalogue.ts';
 import { SimMqttDevice } from './device.ts';
 import type { SimDeviceSpec } from './device.ts';
+import { createFirmwareDevices, type SimFirmwareSpec } from './firmware-devices.ts';
 
 export interface VirtualBuildingOptions {
   seed?: number;
@@ -19,6 +20,8 @@ export interface VirtualBuildingOptions {
 
 export interface VirtualBuilding {
   devices(): SimDeviceSpec[];
+  /** devices speaking Tasmota / Shelly firmware protocols; connected when `connect` has their credentials */
+  firmwareDevices(): SimFirmwareSpec[];
   connect(opts: {
     url: string;
     credentials: Record<string, { username: string; password: string }>;
@@ -62,6 +65,8 @@ export function createVirtualBuilding(opts: VirtualBuildingOptions = {}): Virtua
   };
   const devices = deviceCatalogue(model).map((def) => new SimMqttDevice(def, log, snapshot, publishAll));
   const byId = new Map(devices.map((d) => [d.nodeId, d]));
+  const firmware = createFirmwareDevices(log);
+  let firmwareConnected: typeof firmware = [];
 
   const tick = () => {
     const wall = now();
@@ -70,10 +75,15 @@ export function createVirtualBuilding(opts: VirtualBuildingOptions = {}): Virtua
     // A clock that jumps back (NTP, a test clock) must not run the model backwards.
     if (dt > 0) model.step(dt);
     publishAll();
+    for (const f of firmwareConnected)
+      f.tick(Math.max(0, dt)).catch((err: Error) =>
+        log.warn({ err: err.message }, 'firmware device publish failed'),
+      );
   };
 
   return {
     devices: () => devices.map((d) => d.spec()),
+    firmwareDevices: () => firmware.map((f) => f.spec()),
 
     async connect({ url, credentials }) {
       if (running) throw new Error('virtual building is already connected');
@@ -91,6 +101,12 @@ export function createVirtualBuilding(opts: VirtualBuildingOptions = {}): Virtua
         await Promise.allSettled(devices.map((d) => d.stop()));
         throw new Error(`sim devices failed to connect: ${failed.join('; ')}`);
       }
+      firmwareConnected = firmware.filter((f) => credentials[f.spec().nodeId]);
+      const fw = await Promise.allSettled(
+        firmwareConnected.map((f) => f.connect(url, credentials[f.spec().nodeId]!)),
+      );
+      for (const r of fw)
+        if (r.status === 'rejected') log.warn({ err: String(r.reason) }, 'firmware device failed to connect');
       lastWallMs = now();
       timer = setInterval(tick, tickMs);
       log.info({ devices: devices.length, url }, 'virtual building connected');
@@ -100,7 +116,8 @@ export function createVirtualBuilding(opts: VirtualBuildingOptions = {}): Virtua
       if (timer) clearInterval(timer);
       timer = null;
       running = false;
-      await Promise.allSettled(devices.map((d) => d.stop()));
+      await Promise.allSettled([...devices, ...firmwareConnected].map((d) => d.stop()));
+      firmwareConnected = [];
     },
 
     step(dtMs) {
