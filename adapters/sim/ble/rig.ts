@@ -86,6 +86,19 @@ const BUS_CONFIG = (
 </busconfig>
 `;
 
+/**
+ * Runs a command under a small shell watchdog that ends it when this process dies, even by
+ * SIGKILL: a killed test or server must not leave a dbus-daemon or dbusmock behind.
+ */
+function spawnTied(command: string, args: string[], env?: NodeJS.ProcessEnv): ChildProcess {
+  const script = [
+    '"$@" & c=$!',
+    "trap 'kill $c 2>/dev/null; wait $c; exit 0' TERM INT",
+    `while kill -0 $c 2>/dev/null; do kill -0 ${process.pid} 2>/dev/null || { kill $c; exit 0; }; sleep 0.5 & wait $!; done`,
+  ].join('\n');
+  return spawn('sh', ['-c', script, 'sh', command, ...args], { stdio: 'ignore', ...(env ? { env } : {}) });
+}
+
 function stopChild(child: ChildProcess | null): Promise<void> {
   if (!child || child.exitCode !== null || child.signalCode !== null || child.pid === undefined)
     return Promise.resolve();
@@ -113,13 +126,7 @@ export async function startBleRig(): Promise<BleRig> {
   const dir = mkdtempSync(join(tmpdir(), 'truss-ble-'));
   const socket = join(dir, 'bus');
   writeFileSync(join(dir, 'bus.conf'), BUS_CONFIG(socket));
-  const daemon = spawn(
-    'dbus-daemon',
-    ['--config-file', join(dir, 'bus.conf'), '--nofork', '--print-address'],
-    {
-      stdio: ['ignore', 'pipe', 'ignore'],
-    },
-  );
+  const daemon = spawnTied('dbus-daemon', ['--config-file', join(dir, 'bus.conf'), '--nofork']);
   const busAddress = `unix:path=${socket}`;
   await waitFor('dbus-daemon', async () => existsSync(socket));
   const client = dbus.sessionBus({ busAddress });
@@ -149,9 +156,9 @@ export async function startBleRig(): Promise<BleRig> {
     call('/', 'org.bluez.Mock', member, signature, body);
 
   const startBluez = async () => {
-    mock = spawn(PYTHON, ['-m', 'dbusmock', '--system', '-t', TEMPLATE], {
-      stdio: 'ignore',
-      env: { ...process.env, DBUS_SYSTEM_BUS_ADDRESS: busAddress },
+    mock = spawnTied(PYTHON, ['-m', 'dbusmock', '--system', '-t', TEMPLATE], {
+      ...process.env,
+      DBUS_SYSTEM_BUS_ADDRESS: busAddress,
     });
     await waitFor('dbusmock (org.bluez)', hasBluez);
   };
