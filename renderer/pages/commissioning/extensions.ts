@@ -1,5 +1,6 @@
 import type { ComponentType } from 'react';
 import type { Device } from '../../../shared/domain/device.ts';
+import { MqttCredentials } from './MqttCredentials.tsx';
 import { ZigbeeNetworkMap } from './ZigbeeNetworkMap.tsx';
 
 /**
@@ -10,7 +11,9 @@ import { ZigbeeNetworkMap } from './ZigbeeNetworkMap.tsx';
 export const FAMILY_TOOLS: Record<string, ComponentType<{ adapter: string }>> = {
   zigbee: ZigbeeNetworkMap,
 };
-export const ADOPTED_PANELS: Record<string, ComponentType<{ adapter: string; device: Device }>> = {};
+export const ADOPTED_PANELS: Record<string, ComponentType<{ adapter: string; device: Device }>> = {
+  mqtt: MqttCredentials,
+};
 
 /** Names installers know, for adapter ids. */
 export const FAMILY_NAMES: Record<string, string> = {
