@@ -115,6 +115,12 @@ describe('Xiaomi MiBeacon', () => {
       battery: 93,
     });
   });
+  it('unencrypted contact sensor (object 0x1019)', () => {
+    expect(values(parseMiBeacon(hex('5020 8b09 21 5d54bf38c1a4 1910 01 00')))).toEqual({ door: true });
+    expect(values(parseMiBeacon(hex('5020 8b09 22 5d54bf38c1a4 1910 01 01')))).toEqual({ door: false });
+    // 2 = not closed in time, 3 = reset: no door state to report
+    expect(values(parseMiBeacon(hex('5020 8b09 23 5d54bf38c1a4 1910 01 02')))).toEqual({});
+  });
   it('frame without objects decodes to nothing', () => {
     expect(ok(parseMiBeacon(hex('3058 5b05 89 c7a8d938c1a4 08'))).measurements).toEqual([]);
   });
