@@ -1,4 +1,5 @@
 import { createCipheriv } from 'node:crypto';
+import dbus from 'dbus-next';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Snapshot } from '../../../shared/api/methods.ts';
 import type { CommissioningCandidate } from '../../../shared/adapter/contract.ts';
@@ -75,6 +76,35 @@ describe.skipIf(!rigCheck.ok)('BLE adapter against BlueZ over D-Bus (dbusmock)',
   afterAll(async () => {
     await t?.stop();
     await rig?.stop();
+  });
+
+  it('active discovery on the selected adapter asks BlueZ for every advertisement (LE, DuplicateData)', async () => {
+    const bus = dbus.sessionBus({ busAddress: rig.busAddress });
+    const get = async (name: string) =>
+      (
+        (await bus.call(
+          new dbus.Message({
+            destination: 'org.bluez',
+            path: '/org/bluez/hci0',
+            interface: 'org.freedesktop.DBus.Properties',
+            member: 'Get',
+            signature: 'ss',
+            body: ['org.bluez.Adapter1', name],
+          }),
+        ))!.body[0] as { value: unknown }
+      ).value;
+    try {
+      expect(await get('Discovering')).toBe(true);
+      const filter = (await get('DiscoveryFilter')) as Record<string, { value: unknown }>;
+      expect(filter.Transport?.value).toBe('le');
+      expect(filter.DuplicateData?.value).toBe(true);
+    } finally {
+      bus.disconnect();
+    }
+    expect(t.truss.core.parts.adapters.diagnostics().ble).toMatchObject({
+      adapter: 'hci0',
+      scanMode: 'active',
+    });
   });
 
   it('scan -> adopt -> entity state -> history for a plain BTHome sensor; strangers are never recorded', async () => {
