@@ -195,6 +195,7 @@ export function radiatorValve(index = 1): DeviceSpec {
       '1/hvacThermostat': {
         localTemp: 1950,
         occupiedHeatingSetpoint: 2000,
+        localTemperatureCalibration: 0,
         systemMode: 4,
         runningState: 0,
       },

@@ -36,6 +36,30 @@ export function clusterDef(idOrName: number | string): ClusterDef | null {
   }
 }
 
+const STATUS_UNSUPPORTED_CLUSTER = 0xc3;
+
+function unsupportedCluster(
+  endpoint: number,
+  clusterId: number,
+  header: {
+    manufacturerCode?: number | undefined;
+    transactionSequenceNumber: number;
+    commandIdentifier: number;
+  },
+): ZclOut {
+  const manuf = header.manufacturerCode !== undefined;
+  // frame control: global, server to client, no default response (+ manufacturer specific)
+  const head = manuf ? [0x1c, header.manufacturerCode! & 0xff, header.manufacturerCode! >> 8] : [0x18];
+  const data = Buffer.from([
+    ...head,
+    header.transactionSequenceNumber,
+    0x0b,
+    header.commandIdentifier,
+    STATUS_UNSUPPORTED_CLUSTER,
+  ]);
+  return { endpoint, clusterId, data };
+}
+
 export class ZclDevice {
   readonly spec: DeviceSpec;
   readonly groups = new Set<number>();
@@ -79,9 +103,10 @@ export class ZclDevice {
   handle(endpoint: number, clusterId: number, data: Buffer): ZclOut[] {
     const header = Zcl.Header.fromBuffer(data);
     if (!header) return [];
-    const frame = Zcl.Frame.fromBuffer(clusterId, header, data, {});
     const def = clusterDef(clusterId);
-    if (!def) return [];
+    // a manufacturer cluster the emulator does not model: refuse it at once, as firmware does
+    if (!def) return [unsupportedCluster(endpoint, clusterId, header)];
+    const frame = Zcl.Frame.fromBuffer(clusterId, header, data, {});
     const cmd = frame.command.name;
     const reply = (command: string, payload: unknown, type = Zcl.FrameType.GLOBAL): ZclOut => ({
       endpoint,

@@ -142,6 +142,11 @@ describe('zigbee adapter against the ZNP emulator (real herdsman + converters)',
     expect(trv.entities.find((e) => e.kind === 'climate')).toBeTruthy();
     const unknown = await commission(unknownDevice());
     expect(unknown.entities.map((e) => e.key)).toContain('temperature');
+    // binds and reporting configuration ran against the emulated devices (refusals come back at once)
+    const failed = log.lines.filter((l) => l.msg === 'reporting configuration failed');
+    // only the valve's Sonoff-specific cluster (0xfc11), which the emulator does not model, is refused
+    expect(failed.map((l) => (l.obj as { ieee: string }).ieee)).toEqual([radiatorValve().ieee]);
+    expect(JSON.stringify(failed)).toContain('64529.read');
   }, 60_000);
 
   it('report -> converted state in the sink', async () => {
