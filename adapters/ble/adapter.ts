@@ -29,6 +29,10 @@ const FORMAT_MODEL: Record<string, string> = {
 };
 
 const bindKeyName = (mac: string) => `bindkey:${mac}`;
+/** a scan in a crowded place (or a flood of random MACs) must not grow without bound */
+const MAX_CANDIDATES = 500;
+/** an unchanged candidate is re-sent this often, so the UI's "last seen" stays fresh */
+const CANDIDATE_REFRESH_MS = 5000;
 
 function toEntity(m: Measurement): EntityAnnouncement {
   return {
@@ -69,6 +73,7 @@ export function createBleAdapter(ctx: AdapterContext, config: BleAdapterConfig):
   const candidates = new Map<string, CommissioningCandidate>();
   /** last decode of each candidate, so adopt can check a bindkey against real data */
   const candidateAdverts = new Map<string, BleDeviceSnapshot>();
+  const candidateNotified = new Map<string, { fingerprint: string; at: number }>();
   const counters: Counters = {
     advertisements: 0,
     decoded: 0,
@@ -162,13 +167,24 @@ export function createBleAdapter(ctx: AdapterContext, config: BleAdapterConfig):
     if (result && !result.ok && !result.needsKey) rejectNote(dev.mac, result.reason);
     const gatt = gattProfilesOf(dev);
     if (!result && gatt.length === 0) return;
-    const candidate = toCandidate(dev, result, gatt, ctx.now());
     const previous = candidates.get(dev.mac);
+    if (!previous && candidates.size >= MAX_CANDIDATES) {
+      counters.hostile++;
+      return;
+    }
+    const candidate = toCandidate(dev, result, gatt, ctx.now());
     // a failed adoption stays visible (with its reason) until the installer retries or adopts
     if (previous?.status === 'failed') Object.assign(candidate, { status: 'failed', error: previous.error });
     candidates.set(dev.mac, candidate);
     candidateAdverts.set(dev.mac, { ...dev });
-    sink.candidateChanged?.(candidate);
+    // Every advertisement is reported (DuplicateData): tell the UI only what it would notice.
+    const last = candidateNotified.get(dev.mac);
+    const { rssi: _rssi, ...stable } = candidate.detail;
+    const fingerprint = JSON.stringify([candidate.status, candidate.error, candidate.label, stable]);
+    if (!last || last.fingerprint !== fingerprint || candidate.lastSeen - last.at >= CANDIDATE_REFRESH_MS) {
+      candidateNotified.set(dev.mac, { fingerprint, at: candidate.lastSeen });
+      sink.candidateChanged?.(candidate);
+    }
   }
 
   function selectAdapter(): void {
@@ -325,6 +341,7 @@ export function createBleAdapter(ctx: AdapterContext, config: BleAdapterConfig):
       if (now - c.lastSeen > config.candidateTtlSec * 1000) {
         candidates.delete(id);
         candidateAdverts.delete(id);
+        candidateNotified.delete(id);
         sink.candidateRemoved?.(id);
       }
     }
@@ -348,6 +365,7 @@ export function createBleAdapter(ctx: AdapterContext, config: BleAdapterConfig):
       for (const id of candidates.keys()) sink.candidateRemoved?.(id);
       candidates.clear();
       candidateAdverts.clear();
+      candidateNotified.clear();
     },
     openUntil: () => openUntil,
     candidates: () => [...candidates.values()],
