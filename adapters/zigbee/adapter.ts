@@ -71,7 +71,10 @@ export class ZigbeeAdapter implements AdapterInstance {
   async start(): Promise<void> {
     routeLibraryLogs(this.#ctx.log.child({ lib: 'zigbee-herdsman' }));
     void this.#connect();
-    this.#availabilityTimer = setInterval(() => void this.#checkAvailability(), 30_000);
+    this.#availabilityTimer = setInterval(
+      () => void this.#checkAvailability(),
+      Math.min(30_000, this.#config.pingAfterS * 1000),
+    );
     this.#availabilityTimer.unref();
   }
 

@@ -12,7 +12,7 @@ export const ZigbeeAdapterConfig = z
     adapterType: z.enum(['zstack', 'ember', 'deconz', 'zboss', 'zigate']).default('zstack'),
     channel: z.number().int().min(11).max(26).default(15),
     /** mains devices not heard from for this long are pinged */
-    pingAfterS: z.number().int().min(10).max(86_400).default(600),
+    pingAfterS: z.number().int().min(1).max(86_400).default(600),
     /** battery devices not heard from for this long are offline (they cannot be pinged) */
     batteryTimeoutS: z
       .number()

@@ -80,6 +80,8 @@ export class ZnpEmulator {
   #timers = new Set<NodeJS.Timeout>();
   readonly #onNvChange: ((nv: NvSnapshot) => void) | undefined;
   port = 0;
+  /** the router the last permit join went through, or null for the coordinator / whole network */
+  permitVia: string | null = null;
 
   constructor(opts: ZnpEmulatorOptions = {}) {
     this.ieee = opts.ieee ?? '0x00124b0000c0ffee';
@@ -456,9 +458,16 @@ export class ZnpEmulator {
     if (clusterId === 0x0036) {
       // permit join: addrMode(1) dst(2) duration tcSignificance
       const duration = data[3] ?? 0;
+      const target = data.readUInt16LE(1);
+      // 0xfffc with 16-bit mode means "coordinator only"; another address is one router
+      const router = data[0] === 0x02 && target !== 0xfffc ? target : 0;
       this.#permitUntil = duration === 0 ? 0 : Date.now() + duration * 1000;
+      this.permitVia =
+        router === 0
+          ? null
+          : ([...this.#devices.values()].find((j) => j.nwk === router)?.device.spec.ieee ?? null);
       srsp(ZDO_OK);
-      reply('mgmtPermitJoinRsp', 0, Buffer.from([ZDO_OK]));
+      reply('mgmtPermitJoinRsp', router, Buffer.from([ZDO_OK]));
       return;
     }
     const nwk =

@@ -93,7 +93,7 @@ describe('zigbee adapter against the ZNP emulator (real herdsman + converters)',
     sink = new RecordingSink();
     log = new CapturingLogger();
     const ctx: AdapterContext = { log, sink, now: () => Date.now(), dataDir: dir, secrets };
-    return new ZigbeeAdapter(ctx, ZigbeeAdapterConfig.parse({ port: url }));
+    return new ZigbeeAdapter(ctx, ZigbeeAdapterConfig.parse({ port: url, pingAfterS: 1 }));
   };
 
   async function commission(spec: ReturnType<typeof dimmableLight>) {
@@ -197,6 +197,27 @@ describe('zigbee adapter against the ZNP emulator (real herdsman + converters)',
     await adapter.commissioning.close();
     expect(adapter.commissioning.openUntil()).toBeNull();
   });
+
+  it('permit join through one router', async () => {
+    await adapter.commissioning.open(20, { via: dimmableLight().ieee });
+    expect(emu.permitJoining).toBe(true);
+    expect(emu.permitVia).toBe(dimmableLight().ieee);
+    await expect(adapter.commissioning.open(20, { via: '0x00000000deadbeef' })).rejects.toThrow(/no router/);
+    await adapter.commissioning.close();
+    expect(emu.permitJoining).toBe(false);
+  });
+
+  it('availability: a quiet mains device that stops answering pings goes offline, and back', async () => {
+    const ieee = meteringPlug().ieee;
+    emu.setOnline(ieee, false);
+    await until(() => sink.availability.some((a) => a.address === ieee && !a.online), 15_000, 'plug offline');
+    emu.rejoin(ieee);
+    await until(
+      () => sink.availability.findLast((a) => a.address === ieee)?.online === true,
+      5000,
+      'plug back',
+    );
+  }, 20_000);
 
   it('malformed frames from the coordinator are logged, nothing crashes', async () => {
     for (const kind of ['bad-fcs', 'garbage', 'unknown-command', 'truncated'] as const)
