@@ -9,6 +9,7 @@ import type {
 } from '../../shared/adapter/contract.ts';
 import type { EntityCommand } from '../../shared/domain/command.ts';
 import { AdoptedStore } from './adopted-store.ts';
+import { PassiveMonitor } from './bluez/advertisement-monitor.ts';
 import { BluezWatcher, type BleAdapterInfo, type BleDeviceSnapshot } from './bluez/bluez-watcher.ts';
 import { toCandidate } from './candidates.ts';
 import { decodeAdvertisement } from './decode-advertisement.ts';
@@ -88,6 +89,8 @@ export function createBleAdapter(ctx: AdapterContext, config: BleAdapterConfig):
   let selected: BleAdapterInfo | null = null;
   let adapterHandle: BleAdapterHandle | null = null;
   let openUntil: number | null = null;
+  let monitor: PassiveMonitor | null = null;
+  let passiveState: string | null = null;
   let health: AdapterHealth = { status: 'down', detail: 'not started' };
   let timers: NodeJS.Timeout[] = [];
   let stopped = false;
@@ -194,6 +197,7 @@ export function createBleAdapter(ctx: AdapterContext, config: BleAdapterConfig):
       : (list.find((a) => a.powered) ?? list[0]);
     const previous = selected?.path;
     selected = pick ?? null;
+    if (previous !== selected?.path || !selected?.powered) monitor?.forget();
     if (!selected) {
       adapterHandle = null;
       health = {
@@ -223,7 +227,17 @@ export function createBleAdapter(ctx: AdapterContext, config: BleAdapterConfig):
   }
 
   async function startDiscovery(a: BleAdapterInfo): Promise<void> {
-    if (config.scanMode === 'passive' || !watcher) return;
+    if (!watcher) return;
+    if (config.scanMode === 'passive') {
+      try {
+        await monitor?.register(a.path);
+        passiveState = `monitor registered on ${a.name}`;
+      } catch (err) {
+        passiveState = `advertisement monitor refused: ${err instanceof Error ? err.message : String(err)}`;
+        log.warn({ adapter: a.name, reason: passiveState }, 'passive scanning unavailable (BlueZ needs -E)');
+      }
+      return;
+    }
     try {
       // DuplicateData: every advertisement, not only changed ones; filters are per D-Bus client.
       await watcher.call(a.path, 'org.bluez.Adapter1', 'SetDiscoveryFilter', 'a{sv}', [
@@ -248,6 +262,7 @@ export function createBleAdapter(ctx: AdapterContext, config: BleAdapterConfig):
       events: {
         bluez(up) {
           if (!up) {
+            monitor?.forget();
             selected = null;
             adapterHandle = null;
             health = { status: 'down', detail: 'BlueZ (bluetoothd) is not running' };
@@ -281,9 +296,11 @@ export function createBleAdapter(ctx: AdapterContext, config: BleAdapterConfig):
       },
     });
     watcher = w;
+    // before start(): BlueZ may be found (and the adapter selected) during it
+    nodeBle = nodeBleOn(w.bus);
+    monitor = new PassiveMonitor(w.bus);
     try {
       await w.start(3000);
-      nodeBle = nodeBleOn(w.bus);
       if (!w.bluezUp) health = { status: 'down', detail: 'BlueZ (bluetoothd) is not running' };
     } catch (err) {
       health = {
@@ -459,6 +476,7 @@ export function createBleAdapter(ctx: AdapterContext, config: BleAdapterConfig):
       bluez: watcher?.bluezUp ?? false,
       adapter: selected?.name ?? null,
       scanMode: config.scanMode,
+      passive: passiveState,
       adopted: store.devices.size,
       candidates: candidates.size,
       gatt: Object.fromEntries(

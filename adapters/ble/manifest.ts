@@ -13,7 +13,8 @@ export const BleAdapterConfig = z
       .default(null),
     /**
      * active: this controller scans (scan requests, every advertisement reported);
-     * passive: listen only to what BlueZ reports from scans it already runs (no scan requests).
+     * passive: an advertisement monitor for the formats we decode, so BlueZ scans passively (no scan
+     * requests; BlueZ 5.56+ with experimental features, `bluetoothd -E`).
      */
     scanMode: z.enum(['active', 'passive']).default('active'),
     /** a device not heard for this long is offline */

@@ -296,3 +296,37 @@ def AdvertiseMany(self, device_path, rssi, uuid, payloads):
         }
         device.props[DEVICE_IFACE].update(changed)
         _changed(device, DEVICE_IFACE, changed)
+
+
+MONITOR_MANAGER_IFACE = 'org.bluez.AdvertisementMonitorManager1'
+
+
+def RegisterMonitor(adapter, root):
+    adapter.monitor_roots = getattr(adapter, 'monitor_roots', []) + [str(root)]
+
+
+def UnregisterMonitor(adapter, root):
+    adapter.monitor_roots = [r for r in getattr(adapter, 'monitor_roots', []) if r != str(root)]
+
+
+@dbus.service.method(MOCK_IFACE, in_signature='ss', out_signature='s')
+def AddAdapter(self, device_name, system_name):
+    '''bluez5's adapter plus AdvertisementMonitorManager1 (passive scanning), which 0.28 lacks.'''
+    path = bluez5.AddAdapter(self, device_name, system_name)
+    adapter = mockobject.objects[path]
+    adapter.AddProperties(MONITOR_MANAGER_IFACE, {
+        'SupportedMonitorTypes': dbus.Array(['or_patterns'], signature='s', variant_level=1),
+        'SupportedFeatures': dbus.Array([], signature='s', variant_level=1),
+    })
+    adapter.AddMethods(MONITOR_MANAGER_IFACE, [
+        ('RegisterMonitor', 'o', '', RegisterMonitor),
+        ('UnregisterMonitor', 'o', '', UnregisterMonitor),
+    ])
+    adapter.monitor_roots = []
+    return path
+
+
+@dbus.service.method(MOCK_IFACE, in_signature='s', out_signature='as')
+def MonitorRoots(self, adapter_name):
+    '''The advertisement-monitor applications registered on an adapter.'''
+    return dbus.Array(getattr(mockobject.objects['/org/bluez/' + adapter_name], 'monitor_roots', []), signature='s')

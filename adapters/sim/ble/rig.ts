@@ -64,6 +64,8 @@ export interface BleRig {
   setUuids(devicePath: string, uuids: string[]): Promise<void>;
   /** any Device1 property with any D-Bus type, right or wrong (hostile-peer tests) */
   setDeviceProperty(devicePath: string, name: string, signature: string, value: unknown): Promise<void>;
+  /** object paths of the advertisement monitors registered on an adapter (passive scanning) */
+  monitorRoots(adapter: string): Promise<string[]>;
   /** bluetoothd exits (its objects vanish) / starts again with nothing registered */
   stopBluez(): Promise<void>;
   startBluez(): Promise<void>;
@@ -206,6 +208,7 @@ export async function startBleRig(): Promise<BleRig> {
       void (await mockCall('SetCharacteristicValue', 'say', path, Buffer.from(value))),
     characteristicWrites: async (path) =>
       ((await mockCall('CharacteristicWrites', 's', path)) as Buffer[]).map((b) => new Uint8Array(b)),
+    monitorRoots: async (adapter) => (await mockCall('MonitorRoots', 's', adapter)) as string[],
     setUuids: async (path, uuids) =>
       void (await call(path, 'org.freedesktop.DBus.Properties', 'Set', 'ssv', [
         'org.bluez.Device1',

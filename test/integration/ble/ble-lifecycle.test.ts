@@ -199,7 +199,7 @@ describe.skipIf(!rigCheck.ok)('BLE adapter lifecycle', () => {
     }
   });
 
-  it('uses the configured adapter only, and passive mode never starts a scan', async () => {
+  it('uses the configured adapter only; passive mode never starts a scan and registers an advertisement monitor instead', async () => {
     await t.stop();
     await rig.addAdapter('hci1', 'Second controller');
     t = await startTestTruss({ adapters: config({ adapter: 'hci1', scanMode: 'passive' }) });
@@ -234,6 +234,51 @@ describe.skipIf(!rigCheck.ok)('BLE adapter lifecycle', () => {
     );
     bus.disconnect();
     expect((reply!.body[0] as { value: boolean }).value).toBe(false);
+    // instead of scanning, Truss registered an advertisement monitor for the formats it decodes
+    expect(await rig.monitorRoots('hci1')).toEqual(['/org/truss/ble/monitor']);
+    expect(await rig.monitorRoots('hci0')).toEqual([]);
+    expect(t.truss.core.parts.adapters.diagnostics().ble).toMatchObject({
+      passive: 'monitor registered on hci1',
+    });
+    const probe = dbus.sessionBus({ busAddress: rig.busAddress });
+    try {
+      const names = (await probe.call(
+        new dbus.Message({
+          destination: 'org.freedesktop.DBus',
+          path: '/org/freedesktop/DBus',
+          interface: 'org.freedesktop.DBus',
+          member: 'ListNames',
+        }),
+      ))!.body[0] as string[];
+      let patterns: unknown = null;
+      for (const name of names.filter((n) => n.startsWith(':'))) {
+        const r = await probe
+          .call(
+            new dbus.Message({
+              destination: name,
+              path: '/org/truss/ble/monitor',
+              interface: 'org.freedesktop.DBus.ObjectManager',
+              member: 'GetManagedObjects',
+            }),
+          )
+          .catch(() => null);
+        const objects = r?.body[0] as
+          Record<string, Record<string, Record<string, { value: unknown }>>> | undefined;
+        const monitor = objects?.['/org/truss/ble/monitor/0']?.['org.bluez.AdvertisementMonitor1'];
+        if (monitor) {
+          expect(monitor.Type?.value).toBe('or_patterns');
+          patterns = monitor.Patterns?.value;
+        }
+      }
+      expect(patterns).toEqual([
+        [0, 0x16, Buffer.from([0xd2, 0xfc])],
+        [0, 0x16, Buffer.from([0x95, 0xfe])],
+        [0, 0x16, Buffer.from([0x1a, 0x18])],
+        [0, 0xff, Buffer.from([0x99, 0x04])],
+      ]);
+    } finally {
+      probe.disconnect();
+    }
   });
 
   it('a BLE adapter whose D-Bus is unreachable leaves the core running and says why', async () => {
