@@ -192,8 +192,15 @@ export class ZigbeeAdapter implements AdapterInstance {
   }
 
   readonly commissioning = {
-    open: async (seconds: number, opts: { via?: string | null } = {}) => {
+    open: async (seconds: number, opts: { via?: string | null; installCode?: string } = {}) => {
       const c = this.#requireController();
+      if (opts.installCode) {
+        try {
+          await c.addInstallCode(opts.installCode);
+        } catch (err) {
+          throw new Error(`That install code was not accepted: ${(err as Error).message}`);
+        }
+      }
       const via = opts.via ? c.getDeviceByIeeeAddr(opts.via) : undefined;
       if (opts.via && !via) throw new Error(`no router ${opts.via}`);
       await c.permitJoin(seconds, via);

@@ -124,7 +124,11 @@ export interface MqttCommissioningHook {
 /** Families that commission devices (permit join, scan, adopt) implement this. */
 export interface Commissioning {
   /** open the network / start scanning for `seconds`; `via` names a router where the family supports it */
-  open(seconds: number, opts?: { via?: string | null }): Promise<void>;
+  /**
+   * `installCode`: for devices that join only with one (Zigbee install code, typed or the QR
+   * payload), given before they try to join
+   */
+  open(seconds: number, opts?: { via?: string | null; installCode?: string }): Promise<void>;
   close(): Promise<void>;
   /** when the window closes (ms epoch), or null when closed */
   openUntil(): number | null;

@@ -132,6 +132,8 @@ export const METHODS = {
         seconds: z.number().int().min(1).max(600).default(120),
         /** a router to open the network through, where the family supports it */
         via: z.string().max(200).nullable().default(null),
+        /** an install code (or its QR payload) for a device that joins only with one */
+        installCode: z.string().trim().min(1).max(200).optional(),
       })
       .strict(),
     z.object({ openUntil: z.number().nullable() }),

@@ -82,6 +82,8 @@ export class ZnpEmulator {
   port = 0;
   /** the router the last permit join went through, or null for the coordinator / whole network */
   permitVia: string | null = null;
+  /** install codes the host registered, by device IEEE */
+  readonly installCodes = new Map<string, string>();
 
   constructor(opts: ZnpEmulatorOptions = {}) {
     this.ieee = opts.ieee ?? '0x00124b0000c0ffee';
@@ -160,8 +162,13 @@ export class ZnpEmulator {
    * The device joins (needs permit join unless `force`): trust-centre device indication, then
    * the end device announce, as Z-Stack sends them.
    */
-  join(spec: DeviceSpec, opts: { force?: boolean; failActiveEp?: number; lqi?: number } = {}): number {
+  join(
+    spec: DeviceSpec,
+    opts: { force?: boolean; failActiveEp?: number; lqi?: number; needsInstallCode?: boolean } = {},
+  ): number | null {
     if (!opts.force && !this.permitJoining) throw new Error('the network is not open for joining');
+    // without its install code the trust centre cannot send it the network key: nothing is heard
+    if (opts.needsInstallCode && !this.installCodes.has(spec.ieee)) return null;
     const known = this.#devices.get(spec.ieee);
     const nwk = this.#freeNwk();
     const device = known?.device ?? new ZclDevice(spec);
@@ -308,9 +315,15 @@ export class ZnpEmulator {
       );
       return;
     }
+    const key = `${frame.subsystem}.${cmd.name}`;
+    if (key === '15.bdbAddInstallCode') {
+      // format(1) ieee(8, little-endian) code(rest): the code has no length prefix to parse by
+      const ieee = `0x${Buffer.from(frame.data.subarray(1, 9)).reverse().toString('hex')}`;
+      this.installCodes.set(ieee, frame.data.subarray(9).toString('hex'));
+      return srsp({ status: 0 });
+    }
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- herdsman's MT table types each parameter at runtime
     const p = readParams(frame.data, cmd.request ?? []) as Record<string, any>;
-    const key = `${frame.subsystem}.${cmd.name}`;
     switch (key) {
       case '1.ping':
         return srsp({ capabilities: 0x0179 });

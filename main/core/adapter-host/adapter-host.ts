@@ -240,9 +240,14 @@ export class AdapterHost implements Service {
       }));
   }
 
-  async openCommissioning(adapter: string, seconds: number, via: string | null): Promise<number | null> {
+  async openCommissioning(
+    adapter: string,
+    seconds: number,
+    via: string | null,
+    installCode?: string,
+  ): Promise<number | null> {
     const c = this.#commissioner(adapter);
-    await c.open(seconds, { via });
+    await c.open(seconds, installCode === undefined ? { via } : { via, installCode });
     const openUntil = c.openUntil();
     this.#bus.emit('commissioning.window', { adapter, openUntil });
     return openUntil;

@@ -77,7 +77,7 @@ export function createHandlers(d: HandlerDeps): Handlers {
     },
     'commissioning.status': async () => d.adapters.commissioningStatus(),
     'commissioning.open': async (p) => ({
-      openUntil: await d.adapters.openCommissioning(p.adapter, p.seconds, p.via),
+      openUntil: await d.adapters.openCommissioning(p.adapter, p.seconds, p.via, p.installCode),
     }),
     'commissioning.close': async (p) => {
       await d.adapters.closeCommissioning(p.adapter);

@@ -207,10 +207,32 @@ describe('zigbee adapter against the ZNP emulator (real herdsman + converters)',
     expect(emu.permitJoining).toBe(false);
   });
 
+  it('install codes: typed or from the QR payload before joining; a bad one is refused', async () => {
+    const spec = contactSensor(5);
+    await adapter.commissioning.open(30);
+    expect(emu.join(spec, { needsInstallCode: true })).toBeNull();
+    const ieeeHex = spec.ieee.slice(2).toUpperCase();
+    await adapter.commissioning.open(30, { installCode: `Z:${ieeeHex}$I:83FED3407A939723A5C639B26916D505` });
+    expect(emu.installCodes.get(spec.ieee)).toMatch(/^83fed3407a939723a5c639b26916d505/);
+    expect(emu.join(spec, { needsInstallCode: true })).not.toBeNull();
+    await until(() => sink.candidates.get(spec.ieee)?.status === 'ready', 8000, 'joined with its code');
+    await expect(adapter.commissioning.open(30, { installCode: 'not a code' })).rejects.toThrow(
+      /not accepted/,
+    );
+  });
+
   it('availability: a quiet mains device that stops answering pings goes offline, and back', async () => {
     const ieee = meteringPlug().ieee;
+    // answering pings keeps it online: nothing reported offline while it is reachable
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(sink.availability.filter((a) => a.address === ieee && !a.online)).toEqual([]);
+    const from = sink.availability.length;
     emu.setOnline(ieee, false);
-    await until(() => sink.availability.some((a) => a.address === ieee && !a.online), 15_000, 'plug offline');
+    await until(
+      () => sink.availability.slice(from).some((a) => a.address === ieee && !a.online),
+      15_000,
+      'plug offline',
+    );
     emu.rejoin(ieee);
     await until(
       () => sink.availability.findLast((a) => a.address === ieee)?.online === true,
