@@ -1,7 +1,7 @@
 import type { ComponentType } from 'react';
 import type { Device } from '../../../shared/domain/device.ts';
 import { MqttCredentials } from './MqttCredentials.tsx';
-import { ZigbeeNetworkMap } from './ZigbeeNetworkMap.tsx';
+import { ZigbeeTools } from './ZigbeeTools.tsx';
 
 /**
  * Where device families plug family-specific UI into the generic commissioning page, keyed by
@@ -9,7 +9,7 @@ import { ZigbeeNetworkMap } from './ZigbeeNetworkMap.tsx';
  * show once a device is adopted (e.g. the broker settings to type into a Wi-Fi device).
  */
 export const FAMILY_TOOLS: Record<string, ComponentType<{ adapter: string }>> = {
-  zigbee: ZigbeeNetworkMap,
+  zigbee: ZigbeeTools,
 };
 export const ADOPTED_PANELS: Record<string, ComponentType<{ adapter: string; device: Device }>> = {
   mqtt: MqttCredentials,
