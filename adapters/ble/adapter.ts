@@ -7,6 +7,7 @@ import type {
   DeviceAnnouncement,
   EntityAnnouncement,
 } from '../../shared/adapter/contract.ts';
+import { AdapterRefusal } from '../../shared/adapter/contract.ts';
 import type { EntityCommand } from '../../shared/domain/command.ts';
 import { AdoptedStore } from './adopted-store.ts';
 import { PassiveMonitor } from './bluez/advertisement-monitor.ts';
@@ -396,7 +397,8 @@ export function createBleAdapter(ctx: AdapterContext, config: BleAdapterConfig):
     async adopt(candidateId: string, opts: { secret?: string }): Promise<{ address: string }> {
       const candidate = candidates.get(candidateId);
       const snap = candidateAdverts.get(candidateId);
-      if (!candidate || !snap) throw new Error('That device is no longer in the scan list.');
+      if (!candidate || !snap)
+        throw new AdapterRefusal('That device is no longer in the scan list.', 'not_found');
       const mac = candidate.address;
       let result: ParseResult | null = decodeAdvertisement(snap);
       let key: Uint8Array | null = null;
@@ -404,7 +406,7 @@ export function createBleAdapter(ctx: AdapterContext, config: BleAdapterConfig):
         const failed = { ...candidate, status: 'failed' as const, error: reason };
         candidates.set(candidateId, failed);
         sink.candidateChanged?.(failed);
-        throw new Error(reason);
+        throw new AdapterRefusal(reason);
       };
       if (candidate.secret?.required) {
         key = parseKey(opts.secret);
@@ -485,7 +487,7 @@ export function createBleAdapter(ctx: AdapterContext, config: BleAdapterConfig):
       ...counters,
     }),
     async execute(_address: string, _entityKey: string, _command: EntityCommand) {
-      throw new Error('BLE sensors take no commands.');
+      throw new AdapterRefusal('BLE sensors take no commands.');
     },
     commissioning,
     async remove(address: string, opts?: { ban?: boolean }) {

@@ -175,6 +175,20 @@ export interface AdapterContext {
   mqttCommissioning?: MqttCommissioningHook;
 }
 
+/**
+ * An adapter refusing a request for a reason the user can act on (a wrong key, a device that
+ * left the scan list, a command the device can't take). The core shows the message as is,
+ * instead of treating it as an internal failure.
+ */
+export class AdapterRefusal extends Error {
+  readonly code: 'bad_request' | 'not_found' | 'unavailable';
+  constructor(message: string, code: 'bad_request' | 'not_found' | 'unavailable' = 'bad_request') {
+    super(message);
+    this.name = 'AdapterRefusal';
+    this.code = code;
+  }
+}
+
 export interface AdapterHealth {
   status: 'ok' | 'degraded' | 'down';
   detail: string | null;

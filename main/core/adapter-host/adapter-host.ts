@@ -7,6 +7,7 @@ import type {
   MqttBus,
   SecretStore,
 } from '../../../shared/adapter/contract.ts';
+import { AdapterRefusal } from '../../../shared/adapter/contract.ts';
 import type {
   CommissioningCandidate,
   DeviceConnectionSettings,
@@ -215,7 +216,9 @@ export class AdapterHost implements Service {
     if (device.availability === 'offline') {
       throw new ApiFailure('unavailable', `${device.name} is offline: the command was not sent.`);
     }
-    await running.instance.execute(device.address, entity.key, this.#resolveToggle(entityId, command));
+    await asApiRefusal(() =>
+      running.instance.execute(device.address, entity.key, this.#resolveToggle(entityId, command)),
+    );
   }
 
   #commissioner(adapter: string) {
@@ -247,7 +250,7 @@ export class AdapterHost implements Service {
     installCode?: string,
   ): Promise<number | null> {
     const c = this.#commissioner(adapter);
-    await c.open(seconds, installCode === undefined ? { via } : { via, installCode });
+    await asApiRefusal(() => c.open(seconds, installCode === undefined ? { via } : { via, installCode }));
     const openUntil = c.openUntil();
     this.#bus.emit('commissioning.window', { adapter, openUntil });
     return openUntil;
@@ -276,7 +279,9 @@ export class AdapterHost implements Service {
         'That device is no longer in the list: scan or permit joining again.',
       );
     }
-    const { address, connection } = await c.adopt(candidateId, secret === undefined ? {} : { secret });
+    const { address, connection } = await asApiRefusal(() =>
+      c.adopt(candidateId, secret === undefined ? {} : { secret }),
+    );
     await this.settled();
     return { address, connection: connection ?? null };
   }
@@ -284,7 +289,7 @@ export class AdapterHost implements Service {
   async retry(adapter: string, candidateId: string): Promise<void> {
     const c = this.#commissioner(adapter);
     if (!c.retry) throw new ApiFailure('bad_request', `The ${adapter} adapter cannot retry.`);
-    await c.retry(candidateId);
+    await asApiRefusal(() => c.retry!(candidateId));
   }
 
   /** the mesh as the family's routers report it */
@@ -301,7 +306,7 @@ export class AdapterHost implements Service {
     const device = this.#registry.devices.get(deviceId);
     if (!device) throw new ApiFailure('not_found', `No device ${deviceId}.`);
     const running = this.#running.find((r) => r.id === device.adapter);
-    await running?.instance.remove?.(device.address, { ban });
+    if (running?.instance.remove) await asApiRefusal(() => running.instance.remove!(device.address, { ban }));
     await this.settled();
     await this.#registry.removeDevice(deviceId, ban);
   }
@@ -312,5 +317,15 @@ export class AdapterHost implements Service {
     const value = this.#states.get(entityId)?.value;
     const isOn = typeof value === 'object' && value !== null ? value.on === true : value === true;
     return { type: isOn ? 'turn_off' : 'turn_on' };
+  }
+}
+
+/** An adapter's refusal reaches the caller as a clear API error, not as an internal failure. */
+async function asApiRefusal<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof AdapterRefusal) throw new ApiFailure(err.code, err.message);
+    throw err;
   }
 }
