@@ -37,6 +37,7 @@ export interface RulesServiceOptions {
 }
 
 type Issue = { path: string; message: string };
+const STATUS_FLUSH_MS = 200;
 
 /**
  * The rules feature as a core service: loads automations, hangs the engine off the bus, sends
@@ -51,6 +52,9 @@ export class RulesService {
   readonly #scenes = new Map<string, Scene>();
   readonly #schedules = new Map<string, Schedule>();
   #unsubscribe: Array<() => void> = [];
+  /** statuses are coalesced: a rule running 100 times a second is one event per flush, not 100 */
+  readonly #statusQueue = new Map<string, RuleStatus>();
+  #statusTimer: NodeJS.Timeout | null = null;
 
   constructor(o: RulesServiceOptions) {
     this.#o = o;
@@ -70,7 +74,7 @@ export class RulesService {
         o.bus.emit('rule.notify', n);
       },
       onTrace: (t) => this.traces.add(t),
-      onStatus: (status) => o.bus.emit('rule.status', { status }),
+      onStatus: (status) => this.#queueStatus(status),
       pending: this.traces.pending,
     });
   }
@@ -101,7 +105,20 @@ export class RulesService {
     this.engine.start();
   }
 
+  #queueStatus(status: RuleStatus): void {
+    this.#statusQueue.set(status.ruleId, status);
+    if (this.#statusTimer) return;
+    this.#statusTimer = setTimeout(() => {
+      this.#statusTimer = null;
+      const batch = [...this.#statusQueue.values()];
+      this.#statusQueue.clear();
+      for (const s of batch) this.#o.bus.emit('rule.status', { status: s });
+    }, STATUS_FLUSH_MS);
+    this.#statusTimer.unref();
+  }
+
   async stop(): Promise<void> {
+    if (this.#statusTimer) clearTimeout(this.#statusTimer);
     this.#unsubscribe.forEach((u) => u());
     this.engine.stop();
     this.traces.close();
