@@ -361,6 +361,9 @@ export function createMqttAdapter(ctx: MqttAdapterContext, config: MqttAdapterCo
       );
     }
     if (!isPlainObject(json)) return rejectConfig(msg.topic, msg.clientId, 'config is not a JSON object');
+    // Truss's own HA export (main/core/broker/ha-export.ts): never re-import it
+    const origin = json.origin ?? json.o;
+    if (msg.clientId === null && isPlainObject(origin) && origin.name === 'Truss') return;
 
     const parts: Array<{ component: string; cfg: Record<string, unknown> }> = [];
     let failures = 0;

@@ -7,6 +7,7 @@ import { ApiService } from './api/api-service.ts';
 import { AuditLog } from './auth/audit-log.ts';
 import { AuthService } from './auth/auth-service.ts';
 import { loadOrCreateSiteTls } from './broker/site-ca.ts';
+import { createHaExport } from './broker/ha-export.ts';
 import {
   brokerNames,
   createAclOracle,
@@ -67,6 +68,7 @@ export class Core {
   #mqttTlsPort: number | null = null;
   #mqttWsPort: number | null = null;
   #siteCaPem: string | null = null;
+  #haExport: { exporter: ReturnType<typeof createHaExport>; offs: Array<() => void> } | null = null;
   #acl: AclOracle | null = null;
   #parts: {
     auth: AuthService;
@@ -221,6 +223,39 @@ export class Core {
       start: () => this.parts.adapters.start(),
       stop: () => this.parts.adapters.stop(),
       health: () => this.parts.adapters.health(),
+    });
+    this.#services.add({
+      name: 'ha-export',
+      start: async () => {
+        const { enabled, prefix, root } = this.config.mqtt.haExport;
+        if (!enabled) return;
+        const { registry, states, adapters } = this.parts;
+        const exporter = createHaExport({
+          bus: this.broker.bus,
+          prefix,
+          root,
+          log: this.log.child({ service: 'ha-export' }),
+          entities: () => registry.entities.values(),
+          device: (id) => registry.devices.get(id),
+          state: (id) => states.get(id),
+          execute: (id, cmd) => adapters.execute(id, cmd),
+        });
+        const fail = (err: Error) => this.log.warn({ reason: err.message }, 'HA export publish failed');
+        const offs = [
+          this.bus.on('entity.changed', ({ entity }) => void exporter.entityChanged(entity).catch(fail)),
+          this.bus.on(
+            'state.changed',
+            ({ entityId, state }) => void exporter.stateChanged(entityId, state).catch(fail),
+          ),
+        ];
+        await exporter.start();
+        this.#haExport = { exporter, offs };
+      },
+      stop: async () => {
+        this.#haExport?.offs.forEach((off) => off());
+        await this.#haExport?.exporter.stop();
+        this.#haExport = null;
+      },
     });
     this.#services.add({
       name: 'rules',

@@ -3,6 +3,11 @@ import { z } from 'zod';
 const Port = z.number().int().min(0).max(65535);
 /** Loopback by default; anything else is an explicit decision to open the LAN. */
 const Host = z.string().min(1).max(255);
+/** an MQTT topic prefix: no wildcards, no `$`, no empty levels */
+const TopicRoot = z
+  .string()
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/, 'a topic prefix without wildcards');
 
 export const ConfigSchema = z
   .object({
@@ -29,9 +34,24 @@ export const ConfigSchema = z
         tlsPort: Port.nullable().optional(),
         /** MQTT over WebSocket on the same host; off unless set */
         wsPort: Port.nullable().default(null),
+        /** publish Truss's own entities as Home Assistant MQTT discovery for other tools (opt-in) */
+        haExport: z
+          .object({
+            enabled: z.boolean().default(false),
+            prefix: TopicRoot.default('homeassistant'),
+            root: TopicRoot.default('truss'),
+          })
+          .strict()
+          .default({ enabled: false, prefix: 'homeassistant', root: 'truss' }),
       })
       .strict()
-      .default({ host: '127.0.0.1', port: 1883, maxPayloadBytes: 256 * 1024, wsPort: null }),
+      .default({
+        host: '127.0.0.1',
+        port: 1883,
+        maxPayloadBytes: 256 * 1024,
+        wsPort: null,
+        haExport: { enabled: false, prefix: 'homeassistant', root: 'truss' },
+      }),
     /** the virtual building: on by default until real adapters are configured */
     demo: z
       .object({
