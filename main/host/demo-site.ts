@@ -50,8 +50,7 @@ export class DemoSite {
     await this.#waitForDevices();
     await this.#layOutZonesOnce();
     await this.ble?.run(this.#core, this.#tickMs);
-    // forming a fresh Zigbee network takes seconds: the demo comes up without waiting for it
-    this.zigbee?.run(this.#core, this.#tickMs);
+    await this.zigbee?.run(this.#core, this.#tickMs);
   }
 
   async stop(): Promise<void> {

@@ -79,13 +79,23 @@ export class DemoZigbee {
     return { ...config, adapters: { ...config.adapters, zigbee: { port: this.emulator.url } } };
   }
 
-  /** Joins and adopts the devices the site lacks, in the background, then keeps them reporting. */
-  run(core: Core, tickMs: number): void {
+  /**
+   * Waits (bounded) for the coordinator to be up, so the demo is whole when Truss says it is
+   * ready; then joins and adopts the devices the site lacks in the background and keeps them
+   * reporting.
+   */
+  async run(core: Core, tickMs: number): Promise<void> {
+    this.#timer = setInterval(() => this.#tick(), Math.max(tickMs, 1000));
+    this.#timer.unref();
+    try {
+      await this.#until(() => isUp(core), 20_000);
+    } catch (err) {
+      this.#log.warn({ err }, 'demo: the Zigbee coordinator is not up yet');
+      return;
+    }
     this.commissioned = this.#commission(core).catch((err: unknown) =>
       this.#log.warn({ err }, 'demo: Zigbee devices not commissioned'),
     );
-    this.#timer = setInterval(() => this.#tick(), Math.max(tickMs, 1000));
-    this.#timer.unref();
   }
 
   async stop(): Promise<void> {
@@ -100,7 +110,6 @@ export class DemoZigbee {
     const { adapters, registry } = core.parts;
     const missing = demoDevices().filter((d) => !registry.deviceByAddress('zigbee', d.ieee));
     if (missing.length === 0) return;
-    await this.#until(() => isUp(core), 30_000);
     await adapters.openCommissioning('zigbee', 60, null);
     const onNetwork = new Set(this.emulator.devices().map((d) => d.ieee));
     for (const d of missing) if (!onNetwork.has(d.ieee)) this.emulator.join(d);
