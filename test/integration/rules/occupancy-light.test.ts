@@ -199,6 +199,52 @@ describe('rules on a running Truss', () => {
     );
   });
 
+  it('reports a command to an offline device as a failure in the trace, and fires availability triggers', async () => {
+    const snap = await snapshot();
+    const lamp = snap.devices.find((d) => d.address.includes('sim-office-light'))!;
+    await t.call(
+      'rules.save',
+      {
+        rule: {
+          id: 'light-gone',
+          name: 'Tell when the office light drops off',
+          triggers: [{ type: 'availability', deviceId: lamp.id, to: 'offline' }],
+          actions: [{ type: 'notify', message: 'office light offline', level: 'warning' }],
+        },
+      },
+      token,
+    );
+    const topic = 'truss-sim/sim-office-light/availability';
+    await t.truss.core.broker.bus.publish(topic, 'offline', { qos: 0, retain: false });
+    await until(
+      async () => (await snapshot()).devices.find((d) => d.id === lamp.id)?.availability === 'offline',
+      10_000,
+      'offline',
+    );
+    const run = await t.call('rules.run', { ruleId: 'office-occupancy-light' }, token);
+    expect(run.status).toBe(200);
+    expect(run.body.result).toMatchObject({
+      result: 'failed',
+      steps: [{ type: 'command', outcome: 'failed', detail: expect.stringMatching(/offline/) }],
+    });
+    const gone = await until(
+      async () => {
+        const r = (await t.call('rules.traces', { ruleId: 'light-gone' }, token)).body.result;
+        return r.length ? r : null;
+      },
+      5000,
+      'availability trace',
+    );
+    expect(gone[0]).toMatchObject({ result: 'ran', trigger: { type: 'availability' } });
+    await t.truss.core.broker.bus.publish(topic, 'online', { qos: 0, retain: false });
+    await until(
+      async () => (await snapshot()).devices.find((d) => d.id === lamp.id)?.availability === 'online',
+      10_000,
+      'online',
+    );
+    await t.call('rules.delete', { ruleId: 'light-gone' }, token);
+  });
+
   it('keeps rules across a restart', async () => {
     await t.stop({ keepData: true });
     t = await startTestTruss({ demo: true, tickMs: 200, dataDir: t.dataDir });
