@@ -38,7 +38,7 @@ describe('adapters from configuration', () => {
   it('refuses an adapter this build does not have, naming the key', () => {
     expect(() => selectAdapters(config({ zigbe: {} }))).toThrow(ConfigError);
     expect(() => selectAdapters(config({ zigbe: {} }))).toThrow(
-      /adapters\.zigbe: unknown adapter \(known: mqtt\)/,
+      /adapters\.zigbe: unknown adapter \(known: mqtt, /,
     );
   });
 
