@@ -144,6 +144,35 @@ export class ZigbeeAdapter implements AdapterInstance {
     return map;
   }
 
+  /**
+   * Device-to-device binding: `source` sends its `clusters` commands straight to `target` (a
+   * device address or a group id), so a switch keeps working a light while Truss is down.
+   */
+  async bind(source: string, target: string | number, clusters: string[], opts: { unbind?: boolean } = {}) {
+    const c = this.#requireController();
+    const from = c.getDeviceByIeeeAddr(source)?.endpoints[0];
+    if (!from) throw new Error(`no device ${source}`);
+    const to =
+      typeof target === 'number'
+        ? (c.getGroupByID(target) ?? c.createGroup(target))
+        : c.getDeviceByIeeeAddr(target)?.endpoints[0];
+    if (!to) throw new Error(`no device ${String(target)}`);
+    for (const cluster of clusters) {
+      if (opts.unbind) await from.unbind(cluster, to);
+      else await from.bind(cluster, to);
+    }
+  }
+
+  /** group membership, so one command (or one bound switch) reaches every light in a room */
+  async setGroupMembership(address: string, groupId: number, member: boolean): Promise<void> {
+    const c = this.#requireController();
+    const endpoint = c.getDeviceByIeeeAddr(address)?.endpoints[0];
+    if (!endpoint) throw new Error(`no device ${address}`);
+    const group = c.getGroupByID(groupId) ?? c.createGroup(groupId);
+    if (member) await endpoint.addToGroup(group);
+    else await endpoint.removeFromGroup(group);
+  }
+
   async execute(address: string, entityKey: string, command: EntityCommand): Promise<void> {
     const c = this.#requireController();
     const known = this.#known.get(address);

@@ -203,6 +203,29 @@ export function radiatorValve(index = 1): DeviceSpec {
   };
 }
 
+/** A battery remote with on/off buttons: it only sends commands, to what it is bound to. */
+export function remoteSwitch(index = 1): DeviceSpec {
+  const spec = {
+    ieee: ieeeFor(6, index),
+    modelId: 'TRADFRI on/off switch',
+    manufacturerName: 'IKEA of Sweden',
+    role: 'end_device' as const,
+    endpoints: [
+      {
+        id: 1,
+        profileId: HA,
+        deviceId: 0x0820,
+        inClusters: [C.basic, C.power, C.identify],
+        outClusters: [C.identify, C.groups, C.onOff, C.level, C.ota],
+      },
+    ],
+  };
+  return {
+    ...spec,
+    attributes: { '1/genBasic': basic(spec, 3), '1/genPowerCfg': { batteryPercentageRemaining: 160 } },
+  };
+}
+
 /** A device no converter knows: it must still show its standard clusters. */
 export function unknownDevice(index = 1): DeviceSpec {
   const spec = {

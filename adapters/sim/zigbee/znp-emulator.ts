@@ -34,6 +34,7 @@ const ZDO_OK = 0;
 const STATUS_FAILURE = 1;
 const NV_ITEM_INITIALIZED = 9;
 const MAC_NO_ACK = 0xe9;
+const ZCL_REPORT = 0x0a;
 const APS_LINK_KEY_TABLE = 76;
 /** small tables keep start-up reads few; real dongles have 20-255 entries */
 const TABLE_SIZE = 8;
@@ -43,8 +44,15 @@ export interface NvSnapshot {
   ext: Record<string, string>;
 }
 
+interface Binding {
+  cluster: number;
+  target: { ieee: string; endpoint: number } | { group: number };
+}
+
 interface Joined {
   device: ZclDevice;
+  /** the device's own binding table: where its commands go without the coordinator */
+  bindings: Binding[];
   nwk: number;
   online: boolean;
   lqi: number;
@@ -178,6 +186,7 @@ export class ZnpEmulator {
       online: true,
       lqi: opts.lqi ?? 120 + Math.floor(Math.random() * 120),
       failActiveEp: opts.failActiveEp ?? 0,
+      bindings: known?.bindings ?? [],
     });
     this.#areq(SUBSYSTEM.ZDO, 'tcDeviceInd', { nwkaddr: nwk, extaddr: spec.ieee, parentaddr: 0 });
     this.#announce(spec.ieee);
@@ -195,6 +204,7 @@ export class ZnpEmulator {
       online: true,
       lqi: 150,
       failActiveEp: 0,
+      bindings: [],
     });
   }
 
@@ -232,6 +242,46 @@ export class ZnpEmulator {
     if (!j) throw new Error(`unknown device ${ieee}`);
     const out = j.device.report(endpoint, cluster, values);
     if (out) this.#incoming(j, out);
+  }
+
+  /**
+   * A button on a remote or switch is pressed: the command goes to whatever the device is bound
+   * to, straight over the mesh, whether or not the host is running.
+   */
+  press(ieee: string, command: 'on' | 'off' | 'toggle'): void {
+    const source = this.#devices.get(ieee);
+    if (!source) throw new Error(`unknown device ${ieee}`);
+    for (const b of source.bindings.filter((x) => x.cluster === 0x0006)) {
+      const t = b.target;
+      const targets =
+        'group' in t
+          ? [...this.#devices.values()].filter((j) => j.device.groups.has(t.group))
+          : [this.#devices.get(t.ieee)].filter((j): j is Joined => j !== undefined);
+      for (const target of targets) {
+        if (!target.online) continue;
+        const endpoint = 'endpoint' in t ? t.endpoint : (target.device.spec.endpoints[0]?.id ?? 1);
+        for (const out of target.device.handle(endpoint, 0x0006, commandFrame(command))) {
+          // the default response goes back to the remote; the report reaches the coordinator
+          if (out.data[2] === ZCL_REPORT) this.#incoming(target, out);
+        }
+      }
+    }
+  }
+
+  bindingsOf(ieee: string): Binding[] {
+    return this.#devices.get(ieee)?.bindings ?? [];
+  }
+
+  #updateBindings(j: Joined, add: boolean, body: Buffer): void {
+    // srcIeee(8) srcEp(1) cluster(2) mode(1), then ieee(8) + endpoint(1) or group(2)
+    const cluster = body.readUInt16LE(9);
+    const target =
+      body[11] === 0x01
+        ? { group: body.readUInt16LE(12) }
+        : { ieee: `0x${body.readBigUInt64LE(12).toString(16).padStart(16, '0')}`, endpoint: body[20] ?? 1 };
+    const same = (b: Binding) => b.cluster === cluster && JSON.stringify(b.target) === JSON.stringify(target);
+    j.bindings = j.bindings.filter((b) => !same(b));
+    if (add) j.bindings.push({ cluster, target });
   }
 
   /** hostile input for tests: broken frames the host must survive */
@@ -559,6 +609,7 @@ export class ZnpEmulator {
       }
       case 0x0021:
       case 0x0022:
+        if (joined) this.#updateBindings(joined, clusterId === 0x0021, body);
         srsp(ZDO_OK);
         reply(clusterId === 0x0021 ? 'bindRsp' : 'unbindRsp', dst, Buffer.from([ZDO_OK]));
         return;
@@ -762,6 +813,11 @@ export class ZnpEmulator {
   #nvChanged(): void {
     this.#onNvChange?.(this.snapshot());
   }
+}
+
+function commandFrame(command: 'on' | 'off' | 'toggle'): Buffer {
+  // cluster-specific, client to server, no default response, tsn 0; off=0 on=1 toggle=2
+  return Buffer.from([0x11, 0x00, { off: 0, on: 1, toggle: 2 }[command]]);
 }
 
 function extKey(p: Record<string, unknown>): string {

@@ -16,6 +16,7 @@ import {
   dimmableLight,
   meteringPlug,
   radiatorValve,
+  remoteSwitch,
   temperatureHumiditySensor,
   unknownDevice,
 } from '../../../adapters/sim/zigbee/devices.ts';
@@ -239,6 +240,31 @@ describe('zigbee adapter against the ZNP emulator (real herdsman + converters)',
       5000,
       'plug back',
     );
+  }, 20_000);
+
+  it('bindings and groups: a bound remote switches the light and a group while Truss is down', async () => {
+    const remote = remoteSwitch();
+    await commission(remote);
+    const light = dimmableLight().ieee;
+    await adapter.bind(remote.ieee, light, ['genOnOff']);
+    const toLight = { cluster: 6, target: { ieee: light, endpoint: 1 } };
+    // configure already bound the remote to the coordinator; ours comes on top
+    expect(emu.bindingsOf(remote.ieee)).toContainEqual(toLight);
+    await adapter.setGroupMembership(meteringPlug().ieee, 42, true);
+    await adapter.bind(remote.ieee, 42, ['genOnOff']);
+    await adapter.execute(light, 'light', { type: 'turn_off' });
+    await until(() => emu.device(light)?.values(1, 'genOnOff').onOff === 0, 3000, 'light off');
+
+    await adapter.stop(); // Truss is down: the mesh keeps working on its own
+    emu.press(remote.ieee, 'on');
+    expect(emu.device(light)?.values(1, 'genOnOff').onOff).toBe(1);
+    expect(emu.device(meteringPlug().ieee)?.values(1, 'genOnOff').onOff).toBe(1);
+    adapter = newAdapter(emu.url);
+    await adapter.start();
+    await adapter.ready();
+    await adapter.bind(remote.ieee, light, ['genOnOff'], { unbind: true });
+    expect(emu.bindingsOf(remote.ieee)).not.toContainEqual(toLight);
+    expect(emu.bindingsOf(remote.ieee)).toContainEqual({ cluster: 6, target: { group: 42 } });
   }, 20_000);
 
   it('malformed frames from the coordinator are logged, nothing crashes', async () => {
