@@ -51,6 +51,7 @@ export class ZigbeeAdapter implements AdapterInstance {
   #attempt = 0;
   #reconnectTimer: NodeJS.Timeout | null = null;
   #permitTimer: NodeJS.Timeout | null = null;
+  #backupTimer: NodeJS.Timeout | null = null;
   #availabilityTimer: NodeJS.Timeout | null = null;
   #permitUntil: number | null = null;
   #startResult: string | null = null;
@@ -80,7 +81,7 @@ export class ZigbeeAdapter implements AdapterInstance {
 
   async stop(): Promise<void> {
     this.#stopped = true;
-    for (const t of [this.#reconnectTimer, this.#permitTimer]) if (t) clearTimeout(t);
+    for (const t of [this.#reconnectTimer, this.#permitTimer, this.#backupTimer]) if (t) clearTimeout(t);
     if (this.#availabilityTimer) clearInterval(this.#availabilityTimer);
     await this.#shutdownController();
   }
@@ -209,6 +210,7 @@ export class ZigbeeAdapter implements AdapterInstance {
     this.#writeList('adopted.json', this.#adopted);
     this.#known.delete(address);
     this.#dropCandidate(address);
+    this.#backupSoon();
     const device = this.#controller?.getDeviceByIeeeAddr(address);
     if (!device) return;
     try {
@@ -257,6 +259,7 @@ export class ZigbeeAdapter implements AdapterInstance {
       }
       this.#adopted.add(candidateId);
       this.#writeList('adopted.json', this.#adopted);
+      this.#backupSoon();
       this.#dropCandidate(candidateId);
       this.#announce(candidateId);
       return { address: candidateId };
@@ -511,6 +514,21 @@ export class ZigbeeAdapter implements AdapterInstance {
 
   #dropCandidate(id: string): void {
     if (this.#candidates.delete(id)) this.#ctx.sink.candidateRemoved?.(id);
+  }
+
+  /**
+   * herdsman backs the coordinator up on start, daily and on stop; the network changed now, so
+   * back up soon (debounced), or a coordinator lost before the next stop would lose the change
+   */
+  #backupSoon(): void {
+    if (this.#backupTimer) clearTimeout(this.#backupTimer);
+    this.#backupTimer = setTimeout(() => {
+      this.#backupTimer = null;
+      if (this.#health.status !== 'ok') return;
+      this.#controller
+        ?.backup()
+        .catch((err: unknown) => this.#ctx.log.warn({ err: String(err) }, 'coordinator backup failed'));
+    }, 2000);
   }
 
   #requireController(): Controller {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -188,6 +188,8 @@ describe('zigbee adapter against the ZNP emulator (real herdsman + converters)',
 
   it('remove with ban: the device leaves and may not rejoin', async () => {
     const spec = contactSensor();
+    const backup = join(dir, 'coordinator_backup.json');
+    const before = statSync(backup).mtimeMs;
     await adapter.remove(spec.ieee, { ban: true });
     await until(() => !emu.devices().some((d) => d.ieee === spec.ieee), 3000, 'left');
     await adapter.commissioning.open(30);
@@ -197,6 +199,8 @@ describe('zigbee adapter against the ZNP emulator (real herdsman + converters)',
     expect(sink.devices.get(spec.ieee)).toBeDefined(); // announced before, never again
     await adapter.commissioning.close();
     expect(adapter.commissioning.openUntil()).toBeNull();
+    // the network changed: the coordinator backup is rewritten soon, not only at the next stop
+    await until(() => statSync(backup).mtimeMs > before, 5000, 'backup after the change');
   });
 
   it('permit join through one router', async () => {
