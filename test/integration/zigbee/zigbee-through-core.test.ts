@@ -118,4 +118,38 @@ describe('zigbee through the core', () => {
     expect(map.links.every((l) => l.quality > 0 && l.quality <= 255)).toBe(true);
     expect((await t.call('network.map', { adapter: 'mqtt' }, token)).status).toBe(400);
   });
+
+  it('remove, then re-pair: the device keeps its id, name, zone and entity ids', async () => {
+    const before = await snapshot();
+    const lamp = before.devices.find((d) => d.address === dimmableLight().ieee)!;
+    const lampEntities = before.entities.filter((e) => e.deviceId === lamp.id).map((e) => e.id);
+    const removed = await t.call('device.remove', { deviceId: lamp.id }, token);
+    expect(removed.status).toBe(200);
+    const emu = t.truss.demo!.zigbee!.emulator;
+    await until(() => !emu.devices().some((d) => d.ieee === dimmableLight().ieee), 5000, 'lamp left');
+
+    await t.call('commissioning.open', { adapter: 'zigbee', seconds: 60 }, token);
+    emu.join(dimmableLight());
+    await until(
+      async () =>
+        (
+          (await t.call('commissioning.status', {}, token)).body.result as {
+            candidates: { id: string; status: string }[];
+          }[]
+        )
+          .flatMap((x) => x.candidates)
+          .some((c) => c.id === dimmableLight().ieee && c.status === 'ready'),
+      10_000,
+      'lamp ready again',
+    );
+    const again = await t.call(
+      'commissioning.adopt',
+      { adapter: 'zigbee', candidateId: dimmableLight().ieee },
+      token,
+    );
+    expect(again.status).toBe(200);
+    expect(again.body.result).toMatchObject({ id: lamp.id, name: lamp.name, zoneId: lamp.zoneId });
+    const after = await snapshot();
+    expect(after.entities.filter((e) => e.deviceId === lamp.id).map((e) => e.id)).toEqual(lampEntities);
+  }, 20_000);
 });
