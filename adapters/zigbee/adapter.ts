@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Controller, setLogger } from 'zigbee-herdsman';
 import * as zhc from 'zigbee-herdsman-converters';
+import { AdapterRefusal } from '../../shared/adapter/contract.ts';
 import type {
   AdapterContext,
   AdapterHealth,
@@ -152,12 +153,12 @@ export class ZigbeeAdapter implements AdapterInstance {
   async bind(source: string, target: string | number, clusters: string[], opts: { unbind?: boolean } = {}) {
     const c = this.#requireController();
     const from = c.getDeviceByIeeeAddr(source)?.endpoints[0];
-    if (!from) throw new Error(`no device ${source}`);
+    if (!from) throw new AdapterRefusal(`no device ${source}`, 'not_found');
     const to =
       typeof target === 'number'
         ? (c.getGroupByID(target) ?? c.createGroup(target))
         : c.getDeviceByIeeeAddr(target)?.endpoints[0];
-    if (!to) throw new Error(`no device ${String(target)}`);
+    if (!to) throw new AdapterRefusal(`no device ${String(target)}`, 'not_found');
     for (const cluster of clusters) {
       if (opts.unbind) await from.unbind(cluster, to);
       else await from.bind(cluster, to);
@@ -168,7 +169,7 @@ export class ZigbeeAdapter implements AdapterInstance {
   async setGroupMembership(address: string, groupId: number, member: boolean): Promise<void> {
     const c = this.#requireController();
     const endpoint = c.getDeviceByIeeeAddr(address)?.endpoints[0];
-    if (!endpoint) throw new Error(`no device ${address}`);
+    if (!endpoint) throw new AdapterRefusal(`no device ${address}`, 'not_found');
     const group = c.getGroupByID(groupId) ?? c.createGroup(groupId);
     if (member) await endpoint.addToGroup(group);
     else await endpoint.removeFromGroup(group);
@@ -179,14 +180,16 @@ export class ZigbeeAdapter implements AdapterInstance {
     const known = this.#known.get(address);
     const device = c.getDeviceByIeeeAddr(address);
     const entity = known?.entities.find((e) => e.announcement.key === entityKey);
-    if (!known || !device || !entity) throw new Error(`unknown zigbee entity ${address}/${entityKey}`);
+    if (!known || !device || !entity)
+      throw new AdapterRefusal(`unknown zigbee entity ${address}/${entityKey}`, 'not_found');
     const pairs = entity.write(command);
-    if (!pairs) throw new Error(`${entityKey} does not take ${command.type}`);
+    if (!pairs) throw new AdapterRefusal(`${entityKey} does not take ${command.type}`);
     const endpoint = device.endpoints[0];
     if (!endpoint) throw new Error(`${address} has no endpoint`);
     for (const [key, value] of Object.entries(pairs)) {
       const conv = known.definition.toZigbee.find((t) => !t.key || t.key.includes(key));
-      if (!conv?.convertSet) throw new Error(`no converter sets ${key} on ${known.definition.model}`);
+      if (!conv?.convertSet)
+        throw new AdapterRefusal(`no converter sets ${key} on ${known.definition.model}`);
       const meta = {
         message: { [key]: value },
         device,
@@ -229,11 +232,11 @@ export class ZigbeeAdapter implements AdapterInstance {
         try {
           await c.addInstallCode(opts.installCode);
         } catch (err) {
-          throw new Error(`That install code was not accepted: ${(err as Error).message}`);
+          throw new AdapterRefusal(`That install code was not accepted: ${(err as Error).message}`);
         }
       }
       const via = opts.via ? c.getDeviceByIeeeAddr(opts.via) : undefined;
-      if (opts.via && !via) throw new Error(`no router ${opts.via}`);
+      if (opts.via && !via) throw new AdapterRefusal(`no router ${opts.via} on this network`, 'not_found');
       await c.permitJoin(seconds, via);
       this.#permitUntil = this.#ctx.now() + seconds * 1000;
       if (this.#permitTimer) clearTimeout(this.#permitTimer);
@@ -249,12 +252,13 @@ export class ZigbeeAdapter implements AdapterInstance {
     candidates: () => [...this.#candidates.values()],
     adopt: async (candidateId: string, opts: { secret?: string }) => {
       const cand = this.#candidates.get(candidateId);
-      if (!cand) throw new Error('no such candidate');
-      if (cand.status !== 'ready') throw new Error(`the device is ${cand.status}, not ready to adopt`);
+      if (!cand) throw new AdapterRefusal('no such candidate', 'not_found');
+      if (cand.status !== 'ready')
+        throw new AdapterRefusal(`the device is ${cand.status}, not ready to adopt`);
       if (opts.secret) {
         await this.#ctx.secrets.set(`installcode:${candidateId}`, opts.secret);
         await this.#controller?.addInstallCode(opts.secret).catch((err: unknown) => {
-          throw new Error(`install code refused: ${String(err)}`);
+          throw new AdapterRefusal(`install code refused: ${String(err)}`);
         });
       }
       this.#adopted.add(candidateId);
@@ -266,7 +270,11 @@ export class ZigbeeAdapter implements AdapterInstance {
     },
     retry: async (candidateId: string) => {
       const device = this.#controller?.getDeviceByIeeeAddr(candidateId);
-      if (!device) throw new Error('the device is no longer on the network: permit joining and reset it');
+      if (!device)
+        throw new AdapterRefusal(
+          'the device is no longer on the network: permit joining and reset it',
+          'not_found',
+        );
       this.#setCandidate(device, 'interviewing', null);
       try {
         await device.interview(true);
@@ -533,7 +541,7 @@ export class ZigbeeAdapter implements AdapterInstance {
 
   #requireController(): Controller {
     if (!this.#controller || this.#health.status !== 'ok')
-      throw new Error('the zigbee coordinator is not connected');
+      throw new AdapterRefusal('the Zigbee coordinator is not connected', 'unavailable');
     return this.#controller;
   }
 

@@ -56,6 +56,13 @@ describe('zigbee through the core', () => {
     const open = await t.call('commissioning.open', { adapter: 'zigbee', seconds: 60 }, token);
     expect(open.status).toBe(200);
     expect(open.body.result.openUntil).toBeGreaterThan(Date.now());
+    const badCode = await t.call(
+      'commissioning.open',
+      { adapter: 'zigbee', seconds: 60, installCode: 'junk' },
+      token,
+    );
+    expect(badCode.status).toBe(400);
+    expect(badCode.body.error.message).toMatch(/install code was not accepted/);
     const spec = meteringPlug(2);
     t.truss.demo!.zigbee!.emulator.join(spec);
     const candidate = await until(
