@@ -1,66 +1,90 @@
 /**
- * The Truss side of the rules benchmark, in its own process as Node-RED is: the rules engine
- * with the system clock, fed by an MQTT client on the bench broker (sensor topics become state
- * changes) and sending its commands back as MQTT publishes (the adapter's job in production).
- * argv: <mqtt url> <rules> <entities>
+ * The Truss side of the rules benchmark, in its own process as Node-RED is: a real Truss core
+ * (demo off) with its embedded broker, MQTT adapter, state store and rules service, exactly as
+ * `main/host/compose.ts` starts it in production. The bench process plays the devices.
+ *
+ * IPC protocol (parent <-> this child):
+ *   child  -> {t:'credentials', url, credentials}  broker credentials issued by the core per device
+ *   parent -> {t:'announced', sensors, switches}   the devices have published their HA discovery
+ *   child  -> {t:'ready', entities}                all entities registered and every rule saved
+ *   child  -> {t:'failed', message}
+ * argv: <devices> <rules>
  */
-import mqtt from 'mqtt';
-import type { EntityState } from '../../shared/domain/entity.ts';
-import { Rule } from '../../shared/rules/rule.ts';
-import { systemClock } from '../../main/core/rules/clock.ts';
-import { RuleEngine } from '../../main/core/rules/engine.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Snapshot } from '../../shared/api/methods.ts';
+import { loadConfig } from '../../main/core/config/load-config.ts';
+import { silentLogger } from '../../main/core/log/logger.ts';
+import { startTruss } from '../../main/host/compose.ts';
+import {
+  benchDeviceAcl,
+  benchDeviceId,
+  benchRule,
+  sensorObjectId,
+  switchObjectId,
+} from './rules-topology.ts';
 
-const [url, rulesArg, entitiesArg] = process.argv.slice(2);
+const [devicesArg, rulesArg] = process.argv.slice(2);
+const DEVICES = Number(devicesArg);
 const RULES = Number(rulesArg);
-const ENTITIES = Number(entitiesArg);
-const states = new Map<string, EntityState>();
-const client = mqtt.connect(url!, { clientId: `truss-bench-${process.pid}` });
-let sent = 0;
+const dataDir = mkdtempSync(join(tmpdir(), 'truss-rules-bench-core-'));
+const send = (msg: unknown) => process.send!(msg);
 
-const engine = new RuleEngine({
-  clock: systemClock,
-  site: { lat: 50.11, lon: 8.68, timezone: 'Europe/Berlin' },
-  state: (id) => states.get(id),
-  entityExists: () => true,
-  deviceExists: () => true,
-  zoneOccupied: () => null,
-  execute: async (entityId, command) => {
-    sent++;
-    client.publish(`bench/cmd/${entityId.slice(1)}`, JSON.stringify(command));
-  },
-  // traces go to the store in production; here they are counted, not kept
-  onTrace: () => {},
-});
-engine.setRules(
-  Array.from({ length: RULES }, (_, j) =>
-    Rule.parse({
-      id: `r${j}`,
-      name: `rule ${j}`,
-      mode: { type: 'parallel', max: 100 },
-      rateLimit: { maxRuns: 10_000, perS: 1 },
-      triggers: [{ type: 'state', entityId: `s${(2 * j) % ENTITIES}` }],
-      conditions: [{ type: 'numeric', entityId: `s${(2 * j + 1) % ENTITIES}`, above: -1 }],
-      actions: [{ type: 'command', entityId: `a${j}`, command: { type: 'set_level', level: j % 100 } }],
-    }),
-  ),
+const truss = await startTruss(
+  loadConfig(dataDir, { http: { port: 0 }, mqtt: { port: 0 }, demo: { enabled: false } }),
+  silentLogger(),
 );
-engine.start();
+const core = truss.core;
 
-client.on('message', (topic, payload) => {
-  const id = `s${topic.slice(topic.lastIndexOf('/') + 1)}`;
-  const value = Number(payload.toString());
-  if (!Number.isFinite(value)) return;
-  const previous = states.get(id);
-  const state: EntityState = { value, ts: Date.now(), source: 'mqtt', quality: 'good' };
-  states.set(id, state);
-  engine.onStateChanged(id, state, previous);
-});
-client.on('connect', () => {
-  client.subscribe('bench/s/+', () => process.stdout.write('ready\n'));
-});
-process.on('message', () => {});
-setInterval(() => process.stdout.write(`stats ${engine.evaluations} ${sent}\n`), 1000).unref();
-process.on('SIGTERM', () => {
-  engine.stop();
-  client.end(true, () => process.exit(0));
+let stopping = false;
+async function shutdown(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  await truss.stop().catch(() => {});
+  rmSync(dataDir, { recursive: true, force: true });
+  process.exit(code);
+}
+process.on('SIGTERM', () => void shutdown(0));
+process.on('disconnect', () => void shutdown(0));
+
+const credentials: Array<{ username: string; password: string }> = [];
+for (let d = 0; d < DEVICES; d++)
+  credentials.push(await core.broker.issueCredential(benchDeviceId(d), benchDeviceAcl(d)));
+send({ t: 'credentials', url: `mqtt://127.0.0.1:${core.mqttListeners.port}`, credentials });
+
+async function registerRules(sensors: number, switches: number): Promise<number> {
+  const { token } = await core.parts.auth.setup('admin', 'a long bench admin password');
+  const session = core.parts.auth.authenticate(token);
+  const ctx = { session, transport: 'ipc' as const };
+  // The adapter registers entities as discovery arrives; wait until it has all of them.
+  const byObjectId = new Map<string, string>();
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const snap = (await core.api.call('site.snapshot', {}, ctx)) as Snapshot;
+    byObjectId.clear();
+    for (const e of snap.entities) byObjectId.set(e.key, e.id);
+    if (byObjectId.size >= sensors + switches) break;
+    if (Date.now() > deadline)
+      throw new Error(`only ${byObjectId.size} of ${sensors + switches} entities registered`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  const idOf = (objectId: string) => {
+    const id = byObjectId.get(objectId);
+    if (!id) throw new Error(`no entity with key ${objectId}; keys look like ${[...byObjectId.keys()][0]}`);
+    return id;
+  };
+  for (let j = 0; j < RULES; j++) {
+    const rule = benchRule(j, (i) => idOf(sensorObjectId(i)), idOf(switchObjectId(j)));
+    await core.api.call('rules.save', { rule }, ctx);
+  }
+  return byObjectId.size;
+}
+
+process.on('message', (msg: { t: string; sensors: number; switches: number }) => {
+  if (msg.t !== 'announced') return;
+  registerRules(msg.sensors, msg.switches).then(
+    (entities) => send({ t: 'ready', entities }),
+    (err: Error) => send({ t: 'failed', message: err.message }),
+  );
 });
