@@ -28,6 +28,8 @@ test('a wrong password is refused with a clear message', async ({ page }) => {
 
 test('a stale or forged token drops back to login with a notice', async ({ page }) => {
   await page.goto('/');
+  // Wait for this page's own welcome first: it would otherwise find the planted token and drop it.
+  await expect(page.getByTestId('login-form')).toBeVisible();
   await page.evaluate(() =>
     (globalThis as unknown as BrowserWindow).localStorage.setItem('truss.token', 'forged-token-0000'),
   );
