@@ -8,6 +8,9 @@ import type {
   AdapterHealth,
   AdapterInstance,
   CommissioningCandidate,
+  DeviceLinks,
+  FirmwareProgress,
+  FirmwareUpdates,
   Logger,
   NetworkMap,
 } from '../../shared/adapter/contract.ts';
@@ -15,6 +18,7 @@ import type { EntityCommand } from '../../shared/domain/command.ts';
 import { entitiesFromExposes, type ExposeLike, type ZigbeeEntity } from './entities.ts';
 import type { ZigbeeAdapterConfig } from './manifest.ts';
 import { loadOrCreateNetworkKeys } from './network-keys.ts';
+import { checkFirmware, progressOfBlockRequest, updateFirmware, type OtaOptions } from './ota.ts';
 
 type ZhDevice = ReturnType<Controller['getDevices']>[number];
 type Definition = NonNullable<Awaited<ReturnType<typeof zhc.findByDevice>>>;
@@ -61,6 +65,8 @@ export class ZigbeeAdapter implements AdapterInstance {
   readonly #offline = new Set<string>();
   #adopted: Set<string>;
   #banned: Set<string>;
+  /** running firmware updates: the image size and where progress goes */
+  readonly #updates = new Map<string, { size: number; report: (p: FirmwareProgress) => void }>();
 
   constructor(ctx: AdapterContext, config: ZigbeeAdapterConfig) {
     this.#ctx = ctx;
@@ -69,12 +75,47 @@ export class ZigbeeAdapter implements AdapterInstance {
     this.#banned = new Set(this.#readList('banned.json'));
   }
 
+  readonly firmware: FirmwareUpdates = {
+    check: async (address, image) =>
+      (await checkFirmware(this.#otaDevice(address), image, this.#otaOptions())).check,
+    update: async (address, image, onProgress) => {
+      const device = this.#otaDevice(address);
+      if (this.#updates.has(address))
+        throw new AdapterRefusal('An update of this device is already running.');
+      this.#updates.set(address, { size: image.length, report: onProgress });
+      try {
+        const result = await updateFirmware(device, image, this.#otaOptions(), onProgress);
+        // the registry learns the new version the way it learnt the first one
+        this.#announce(address);
+        return result;
+      } finally {
+        this.#updates.delete(address);
+      }
+    },
+  };
+
+  readonly links: DeviceLinks = {
+    bind: (source, target, clusters, opts) => this.bind(source, target, clusters, opts),
+    setGroupMembership: (address, groupId, member) => this.setGroupMembership(address, groupId, member),
+  };
+
+  #otaDevice(address: string) {
+    const device = this.#requireController().getDeviceByIeeeAddr(address);
+    if (!device || !this.#adopted.has(address))
+      throw new AdapterRefusal(`No device ${address}.`, 'not_found');
+    return device;
+  }
+
+  #otaOptions(): OtaOptions {
+    return { dir: join(this.#ctx.dataDir, 'ota'), blockDelayMs: this.#config.otaBlockDelayMs };
+  }
+
   /** Returns at once: a missing or slow coordinator must not hold up the rest of the building. */
   async start(): Promise<void> {
     routeLibraryLogs(this.#ctx.log.child({ lib: 'zigbee-herdsman' }));
     void this.#connect();
     this.#availabilityTimer = setInterval(
-      () => void this.#checkAvailability(),
+      () => void this.checkAvailability(),
       Math.min(30_000, this.#config.pingAfterS * 1000),
     );
     this.#availabilityTimer.unref();
@@ -436,6 +477,11 @@ export class ZigbeeAdapter implements AdapterInstance {
   }): Promise<void> {
     const ieee = msg.device.ieeeAddr;
     this.#seen(ieee);
+    const update = msg.type === 'commandImageBlockRequest' ? this.#updates.get(ieee) : undefined;
+    if (update) {
+      const p = progressOfBlockRequest(msg.data, update.size);
+      if (p) update.report(p);
+    }
     const known = this.#known.get(ieee);
     if (!known || !this.#adopted.has(ieee)) return;
     const out: Record<string, unknown> = {};
@@ -475,10 +521,11 @@ export class ZigbeeAdapter implements AdapterInstance {
   }
 
   /** mains devices are pinged when quiet; battery devices cannot be, so they time out */
-  async #checkAvailability(): Promise<void> {
+  async checkAvailability(): Promise<void> {
     const c = this.#controller;
     if (!c || this.#health.status !== 'ok') return;
-    const now = Date.now();
+    // the context's clock, so a test can step past a 25-hour timeout without waiting for it
+    const now = this.#ctx.now();
     for (const ieee of this.#adopted) {
       const d = c.getDeviceByIeeeAddr(ieee);
       if (!d || this.#offline.has(ieee)) continue;

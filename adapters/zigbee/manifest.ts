@@ -20,6 +20,8 @@ export const ZigbeeAdapterConfig = z
       .min(60)
       .max(7 * 86_400)
       .default(25 * 3600),
+    /** pause between OTA image blocks; slow or sleepy radios drop blocks sent back to back */
+    otaBlockDelayMs: z.number().int().min(0).max(5000).default(250),
   })
   .strict();
 export type ZigbeeAdapterConfig = z.infer<typeof ZigbeeAdapterConfig>;

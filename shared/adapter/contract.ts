@@ -148,6 +148,46 @@ export interface NetworkMap {
   links: { from: string; to: string; quality: number }[];
 }
 
+/** A firmware file checked against the device it is meant for (Zigbee OTA header). */
+export interface FirmwareCheck {
+  manufacturerCode: number;
+  imageType: number;
+  /** the version the device runs and the file's, as the OTA header numbers them */
+  currentVersion: number;
+  newVersion: number;
+  size: number;
+  /** the header string the vendor put in the file */
+  label: string;
+}
+
+export interface FirmwareProgress {
+  percent: number;
+  remainingS: number | null;
+}
+
+/** Families that update device firmware from a file the installer supplies (offline). */
+export interface FirmwareUpdates {
+  /** refuses (AdapterRefusal) a file that is corrupt or not for this device; sends no image data */
+  check(address: string, image: Uint8Array): Promise<FirmwareCheck>;
+  update(
+    address: string,
+    image: Uint8Array,
+    onProgress: (p: FirmwareProgress) => void,
+  ): Promise<FirmwareCheck & { swVersion: string | null }>;
+}
+
+/** Mesh families where devices talk to each other directly (Zigbee bindings and groups). */
+export interface DeviceLinks {
+  /** `source` sends its `clusters` commands straight to `target` (a device address or a group id) */
+  bind(
+    source: string,
+    target: string | number,
+    clusters: string[],
+    opts?: { unbind?: boolean },
+  ): Promise<void>;
+  setGroupMembership(address: string, groupId: number, member: boolean): Promise<void>;
+}
+
 /** What an adapter reports into the core. */
 export interface AdapterSink {
   deviceAnnounced(device: DeviceAnnouncement): void;
@@ -205,6 +245,8 @@ export interface AdapterInstance {
   remove?(address: string, opts?: { ban?: boolean }): Promise<void>;
   /** mesh families: who hears whom, with link quality (Zigbee LQI tables) */
   networkMap?(): Promise<NetworkMap>;
+  firmware?: FirmwareUpdates;
+  links?: DeviceLinks;
 }
 
 export interface AdapterManifest<Config> {

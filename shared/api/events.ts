@@ -22,6 +22,12 @@ export const ApiEvent = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('rule.status'), status: RuleStatus }),
   z.object({
+    type: z.literal('firmware.progress'),
+    deviceId: z.string(),
+    percent: z.number(),
+    remainingS: z.number().nullable(),
+  }),
+  z.object({
     type: z.literal('rule.notify'),
     ruleId: z.string(),
     message: z.string(),

@@ -51,6 +51,24 @@ export type Health = z.infer<typeof Health>;
 const Empty = z.object({}).strict();
 
 const Ok = z.object({ ok: z.literal(true) });
+
+/** 4 MB of firmware as base64; larger files are refused before they are decoded */
+export const MAX_FIRMWARE_BYTES = 4 * 1024 * 1024;
+const FirmwareImage = z
+  .string()
+  .min(1, 'the firmware file is empty')
+  .max(Math.ceil(MAX_FIRMWARE_BYTES / 3) * 4, 'the firmware file is larger than 4 MB')
+  .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'the firmware file must be base64');
+export const FirmwareCheck = z.object({
+  manufacturerCode: z.number(),
+  imageType: z.number(),
+  currentVersion: z.number(),
+  newVersion: z.number(),
+  size: z.number(),
+  label: z.string(),
+});
+export type FirmwareCheck = z.infer<typeof FirmwareCheck>;
+const ZigbeeGroupId = z.number().int().min(1).max(0xfff7);
 const RuleWithStatus = z.object({ rule: Rule, status: RuleStatus });
 export const ReplayResult = z.object({
   from: z.number(),
@@ -177,6 +195,45 @@ export const METHODS = {
       ),
       links: z.array(z.object({ from: z.string(), to: z.string(), quality: z.number() })),
     }),
+  ),
+
+  /** Zigbee OTA from a file the installer supplies (base64): checked against the device first */
+  'zigbee.ota.check': method(
+    COMMISSIONERS,
+    z.object({ deviceId: z.string().max(200), image: FirmwareImage }).strict(),
+    FirmwareCheck,
+  ),
+  /** runs to the end (progress as `firmware.progress` events); the outcome lands in the audit log */
+  'zigbee.ota.start': method(
+    COMMISSIONERS,
+    z.object({ deviceId: z.string().max(200), image: FirmwareImage }).strict(),
+    FirmwareCheck.extend({ swVersion: z.string().nullable() }),
+  ),
+  /** a switch's commands go straight to a light or a group, so it works with Truss down */
+  'zigbee.bind': method(
+    COMMISSIONERS,
+    z
+      .object({
+        deviceId: z.string().max(200),
+        targetDeviceId: z.string().max(200).optional(),
+        groupId: ZigbeeGroupId.optional(),
+        clusters: z
+          .array(z.enum(['genOnOff', 'genLevelCtrl', 'lightingColorCtrl', 'genScenes']))
+          .min(1)
+          .max(4),
+        unbind: z.boolean().default(false),
+      })
+      .strict()
+      .refine((p) => (p.targetDeviceId === undefined) !== (p.groupId === undefined), {
+        message: 'give either targetDeviceId or groupId',
+        path: ['targetDeviceId'],
+      }),
+    Ok,
+  ),
+  'zigbee.group': method(
+    COMMISSIONERS,
+    z.object({ deviceId: z.string().max(200), groupId: ZigbeeGroupId, member: z.boolean() }).strict(),
+    Ok,
   ),
 
   'zone.create': method(

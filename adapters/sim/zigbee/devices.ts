@@ -22,6 +22,8 @@ export interface DeviceSpec {
   /** routers are mains powered and rx-on-when-idle; end devices sleep on a battery */
   role: 'router' | 'end_device';
   endpoints: EndpointSpec[];
+  /** the OTA image type its firmware files carry (default 0x0101) */
+  otaImageType?: number;
   /** `${endpoint}/${clusterName}` -> attribute values */
   attributes: Record<string, AttributeValues>;
 }

@@ -60,13 +60,44 @@ function unsupportedCluster(
   return { endpoint, clusterId, data };
 }
 
+/** what the device's OTA client (genOta) runs and asks for */
+export interface OtaClientState {
+  manufacturerCode: number;
+  imageType: number;
+  fileVersion: number;
+}
+
+interface OtaDownload {
+  offer: OtaClientState;
+  size: number;
+  data: Buffer[];
+  received: number;
+}
+
+/** the node descriptor's manufacturer code the emulator gives every device */
+export const EMULATED_MANUFACTURER_CODE = 0x1037;
+/** blocks a small device asks for (real firmware uses 48-64 bytes) */
+const OTA_BLOCK_BYTES = 64;
+const STATUS_INVALID_IMAGE = 0x96;
+
 export class ZclDevice {
   readonly spec: DeviceSpec;
   readonly groups = new Set<number>();
+  readonly ota: OtaClientState;
+  /** block requests sent in the current and past downloads (tests: 'nothing was sent') */
+  otaBlocksRequested = 0;
+  /** set when an upgrade finished: the emulator reboots the device (device announce) */
+  onRebooted: (() => void) | null = null;
+  #download: OtaDownload | null = null;
   #tsn = 0;
 
   constructor(spec: DeviceSpec) {
     this.spec = { ...spec, attributes: structuredClone(spec.attributes) };
+    this.ota = {
+      manufacturerCode: EMULATED_MANUFACTURER_CODE,
+      imageType: spec.otaImageType ?? 0x0101,
+      fileVersion: 0x01000000,
+    };
   }
 
   values(endpoint: number, cluster: string): AttributeValues {
@@ -123,6 +154,9 @@ export class ZclDevice {
         {},
       ).toBuffer(),
     });
+    if (def.name === 'genOta' && !header.isGlobal) {
+      return this.#otaClient(endpoint, cmd, frame.payload as Record<string, unknown>);
+    }
     const values = this.values(endpoint, def.name);
     if (header.isGlobal) {
       switch (cmd) {
@@ -156,8 +190,8 @@ export class ZclDevice {
     const changed = this.#apply(def.name, cmd, frame.payload as Record<string, number>, endpoint);
     if (changed === null) return this.#defaultRsp(header, frame.command.ID, STATUS_UNSUP_COMMAND, reply);
     const out = this.#defaultRsp(header, frame.command.ID, STATUS_SUCCESS, reply);
-    if (cmd === 'add' && def.name === 'genGroups') {
-      out.push(reply('addRsp', { status: 0, groupid: frame.payload.groupid }, Zcl.FrameType.SPECIFIC));
+    if ((cmd === 'add' || cmd === 'remove') && def.name === 'genGroups') {
+      out.push(reply(`${cmd}Rsp`, { status: 0, groupid: frame.payload.groupid }, Zcl.FrameType.SPECIFIC));
     }
     return [...out, ...this.#reportOf(endpoint, def.name, changed)];
   }
@@ -197,6 +231,82 @@ export class ZclDevice {
         return {};
       default:
         return null;
+    }
+  }
+
+  /**
+   * The device side of the OTA Upgrade cluster as a real client runs it: imageNotify ->
+   * queryNextImageRequest; an offered image -> imageBlockRequest until it has every byte ->
+   * upgradeEndRequest (INVALID_IMAGE when the bytes are not an OTA file); upgradeEndResponse ->
+   * it boots the new version and reports it.
+   */
+  #otaClient(endpoint: number, cmd: string, p: Record<string, unknown>): ZclOut[] {
+    const request = (command: string, payload: Record<string, unknown>): ZclOut => ({
+      endpoint,
+      clusterId: 0x0019,
+      data: Zcl.Frame.create(
+        Zcl.FrameType.SPECIFIC,
+        Zcl.Direction.CLIENT_TO_SERVER,
+        true,
+        undefined,
+        this.#nextTsn(),
+        command,
+        0x0019,
+        payload as never,
+        {},
+      ).toBuffer(),
+    });
+    const blockRequest = (d: OtaDownload) => {
+      this.otaBlocksRequested++;
+      return request('imageBlockRequest', {
+        fieldControl: 0,
+        ...d.offer,
+        fileOffset: d.received,
+        maximumDataSize: OTA_BLOCK_BYTES,
+      });
+    };
+    switch (cmd) {
+      case 'imageNotify':
+        return [request('queryNextImageRequest', { fieldControl: 0, ...this.ota })];
+      case 'queryNextImageResponse': {
+        if (p.status !== STATUS_SUCCESS) return [];
+        this.#download = {
+          offer: {
+            manufacturerCode: Number(p.manufacturerCode),
+            imageType: Number(p.imageType),
+            fileVersion: Number(p.fileVersion),
+          },
+          size: Number(p.imageSize),
+          data: [],
+          received: 0,
+        };
+        return [blockRequest(this.#download)];
+      }
+      case 'imageBlockResponse': {
+        const d = this.#download;
+        if (!d || p.status !== STATUS_SUCCESS || Number(p.fileOffset) !== d.received) return [];
+        const chunk = Buffer.from(p.data as Buffer);
+        d.data.push(chunk);
+        d.received += chunk.length;
+        if (chunk.length > 0 && d.received < d.size) return [blockRequest(d)];
+        const image = Buffer.concat(d.data);
+        const valid = image.length === d.size && image.length >= 4 && image.readUInt32LE(0) === 0x0beef11e;
+        return [
+          request('upgradeEndRequest', { status: valid ? STATUS_SUCCESS : STATUS_INVALID_IMAGE, ...d.offer }),
+        ];
+      }
+      case 'upgradeEndResponse': {
+        const d = this.#download;
+        this.#download = null;
+        if (!d) return [];
+        Object.assign(this.ota, d.offer);
+        const v = d.offer.fileVersion;
+        this.values(1, 'genBasic').swBuildId = `${v >>> 24}.${(v >>> 16) & 0xff}.${(v >>> 8) & 0xff}`;
+        this.onRebooted?.();
+        return [];
+      }
+      default:
+        return [];
     }
   }
 

@@ -35,6 +35,9 @@ const STATUS_FAILURE = 1;
 const NV_ITEM_INITIALIZED = 9;
 const MAC_NO_ACK = 0xe9;
 const ZCL_REPORT = 0x0a;
+const OTA_CLUSTER = 0x0019;
+/** a device boots its new firmware a moment after the upgrade end response, then announces */
+const REBOOT_MS = 50;
 const APS_LINK_KEY_TABLE = 76;
 /** small tables keep start-up reads few; real dongles have 20-255 entries */
 const TABLE_SIZE = 8;
@@ -179,7 +182,7 @@ export class ZnpEmulator {
     if (opts.needsInstallCode && !this.installCodes.has(spec.ieee)) return null;
     const known = this.#devices.get(spec.ieee);
     const nwk = this.#freeNwk();
-    const device = known?.device ?? new ZclDevice(spec);
+    const device = known?.device ?? this.#rebootable(new ZclDevice(spec));
     this.#devices.set(spec.ieee, {
       device,
       nwk,
@@ -199,13 +202,21 @@ export class ZnpEmulator {
    */
   attach(spec: DeviceSpec, nwk: number): void {
     this.#devices.set(spec.ieee, {
-      device: new ZclDevice(spec),
+      device: this.#rebootable(new ZclDevice(spec)),
       nwk,
       online: true,
       lqi: 150,
       failActiveEp: 0,
       bindings: [],
     });
+  }
+
+  #rebootable(device: ZclDevice): ZclDevice {
+    device.onRebooted = () =>
+      this.#later(() => {
+        if (this.#devices.get(device.spec.ieee)?.device === device) this.#announce(device.spec.ieee);
+      }, REBOOT_MS);
+    return device;
   }
 
   /** the device comes back after power loss or a link drop, with its address (device announce) */
@@ -498,7 +509,12 @@ export class ZnpEmulator {
           });
           if (!ok) return;
           for (const j of targets) {
-            for (const out of j.device.handle(p.destendpoint, p.clusterid, p.data)) this.#incoming(j, out);
+            for (const out of j.device.handle(p.destendpoint, p.clusterid, p.data)) {
+              // an OTA client answers after a moment, as radios do: herdsman waits for the next
+              // request only once its own response is confirmed
+              if (out.clusterId === OTA_CLUSTER) this.#later(() => this.#incoming(j, out), 5);
+              else this.#incoming(j, out);
+            }
           }
         });
         return;

@@ -11,6 +11,7 @@ import { AdapterRefusal } from '../../../shared/adapter/contract.ts';
 import type {
   CommissioningCandidate,
   DeviceConnectionSettings,
+  FirmwareCheck,
   MqttCommissioningHook,
   NetworkMap,
 } from '../../../shared/adapter/contract.ts';
@@ -299,6 +300,74 @@ export class AdapterHost implements Service {
     if (!running.instance.networkMap)
       throw new ApiFailure('bad_request', `The ${adapter} adapter has no network map.`);
     return running.instance.networkMap();
+  }
+
+  #runningFor(deviceId: string) {
+    const device = this.#registry.devices.get(deviceId);
+    if (!device) throw new ApiFailure('not_found', `No device ${deviceId}.`);
+    const running = this.#running.find((r) => r.id === device.adapter);
+    if (!running) throw new ApiFailure('unavailable', `The adapter for ${device.name} is not running.`);
+    return { device, instance: running.instance };
+  }
+
+  #firmwareOf(deviceId: string) {
+    const { device, instance } = this.#runningFor(deviceId);
+    if (!instance.firmware)
+      throw new ApiFailure('bad_request', `The ${device.adapter} adapter does not update firmware.`);
+    return { device, firmware: instance.firmware };
+  }
+
+  /** checks a firmware file against the device; refuses a corrupt or foreign file */
+  async firmwareCheck(deviceId: string, image: Uint8Array): Promise<FirmwareCheck> {
+    const { device, firmware } = this.#firmwareOf(deviceId);
+    return asApiRefusal(() => firmware.check(device.address, image));
+  }
+
+  /** updates the device's firmware; progress goes out as `firmware.progress` events */
+  async firmwareUpdate(
+    deviceId: string,
+    image: Uint8Array,
+  ): Promise<FirmwareCheck & { swVersion: string | null }> {
+    const { device, firmware } = this.#firmwareOf(deviceId);
+    const result = await asApiRefusal(() =>
+      firmware.update(device.address, image, (p) =>
+        this.#bus.emit('firmware.progress', { deviceId, percent: p.percent, remainingS: p.remainingS }),
+      ),
+    );
+    await this.settled();
+    return result;
+  }
+
+  #linksOf(deviceId: string) {
+    const { device, instance } = this.#runningFor(deviceId);
+    if (!instance.links)
+      throw new ApiFailure('bad_request', `The ${device.adapter} adapter has no bindings or groups.`);
+    return { device, links: instance.links };
+  }
+
+  /** device-to-device binding (to another device of the same family, or to a group) */
+  async bind(
+    deviceId: string,
+    target: { deviceId: string } | { groupId: number },
+    clusters: string[],
+    unbind: boolean,
+  ): Promise<void> {
+    const { device, links } = this.#linksOf(deviceId);
+    let to: string | number;
+    if ('groupId' in target) to = target.groupId;
+    else {
+      const t = this.#registry.devices.get(target.deviceId);
+      if (!t) throw new ApiFailure('not_found', `No device ${target.deviceId}.`);
+      if (t.adapter !== device.adapter)
+        throw new ApiFailure('bad_request', `${device.name} and ${t.name} are on different networks.`);
+      to = t.address;
+    }
+    await asApiRefusal(() => links.bind(device.address, to, clusters, { unbind }));
+  }
+
+  async setGroupMembership(deviceId: string, groupId: number, member: boolean): Promise<void> {
+    const { device, links } = this.#linksOf(deviceId);
+    await asApiRefusal(() => links.setGroupMembership(device.address, groupId, member));
   }
 
   /** Removes a device at protocol level (leave), then from the site. */

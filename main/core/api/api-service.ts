@@ -159,6 +159,7 @@ export class ApiService {
       ),
       this.#bus.on('rule.status', ({ status }) => listener({ type: 'rule.status', status })),
       this.#bus.on('rule.notify', (n) => listener({ type: 'rule.notify', ...n })),
+      this.#bus.on('firmware.progress', (p) => listener({ type: 'firmware.progress', ...p })),
     ];
     return () => offs.forEach((off) => off());
   }

@@ -30,6 +30,15 @@ function sessionOf(ctx: CallContext) {
   return ctx.session;
 }
 
+/** the zigbee.* methods act on Zigbee devices only */
+function zigbeeDevice(d: HandlerDeps, deviceId: string): string {
+  const device = d.registry.devices.get(deviceId);
+  if (!device) throw new ApiFailure('not_found', `No device ${deviceId}.`);
+  if (device.adapter !== 'zigbee')
+    throw new ApiFailure('bad_request', `${device.name} is not a Zigbee device.`);
+  return device.id;
+}
+
 /** What each API method does; validation and role checks happened before these run. */
 export function createHandlers(d: HandlerDeps): Handlers {
   return {
@@ -99,6 +108,22 @@ export function createHandlers(d: HandlerDeps): Handlers {
       return connection ? { ...updated, connection } : updated;
     },
     'network.map': async (p) => d.adapters.networkMap(p.adapter),
+    'zigbee.ota.check': async (p) =>
+      d.adapters.firmwareCheck(zigbeeDevice(d, p.deviceId), Buffer.from(p.image, 'base64')),
+    'zigbee.ota.start': async (p) =>
+      d.adapters.firmwareUpdate(zigbeeDevice(d, p.deviceId), Buffer.from(p.image, 'base64')),
+    'zigbee.bind': async (p) => {
+      const target =
+        p.targetDeviceId === undefined
+          ? { groupId: p.groupId! }
+          : { deviceId: zigbeeDevice(d, p.targetDeviceId) };
+      await d.adapters.bind(zigbeeDevice(d, p.deviceId), target, p.clusters, p.unbind);
+      return { ok: true };
+    },
+    'zigbee.group': async (p) => {
+      await d.adapters.setGroupMembership(zigbeeDevice(d, p.deviceId), p.groupId, p.member);
+      return { ok: true };
+    },
     'commissioning.retry': async (p) => {
       await d.adapters.retry(p.adapter, p.candidateId);
       return { ok: true };

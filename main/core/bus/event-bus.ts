@@ -16,6 +16,7 @@ export interface CoreEvents {
   'candidate.removed': { adapter: string; candidateId: string };
   'commissioning.window': { adapter: string; openUntil: number | null };
   'rule.status': { status: RuleStatus };
+  'firmware.progress': { deviceId: string; percent: number; remainingS: number | null };
   'rule.notify': { ruleId: string; message: string; level: string; at: number };
 }
 
