@@ -21,6 +21,7 @@ import { Availability } from '../components/Availability.tsx';
 import { HistoryChart, RANGES } from '../components/HistoryChart.tsx';
 import type { RangeKey } from '../components/HistoryChart.tsx';
 import { ErrorText, FieldError } from '../components/ErrorText.tsx';
+import { ZigbeeDeviceTools } from './commissioning/ZigbeeDeviceTools.tsx';
 
 type Props = { site: SiteState; deviceId: string; user: PublicUser; canControl: boolean };
 
@@ -109,6 +110,9 @@ export function DeviceDetailPage({ site, deviceId, user, canControl }: Props) {
           </table>
         </section>
       </div>
+      {canCommission && device.adapter === 'zigbee' ? (
+        <ZigbeeDeviceTools site={site} deviceId={device.id} />
+      ) : null}
       {chartable.length > 0 ? (
         <section className="history">
           <div className="page-head">
