@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { ChangeEvent } from 'react';
 import type { Result } from '../../../shared/api/methods.ts';
 import { MAX_FIRMWARE_BYTES } from '../../../shared/api/methods.ts';
+import { MAX_FRAME_BYTES } from '../../../shared/api/frames.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { useAction } from '../../lib/use-action.ts';
 import { useSessionObject } from '../../store/context.ts';
@@ -10,6 +11,12 @@ type Check = Result<'zigbee.ota.check'>;
 
 /** an OTA over a mesh takes minutes; the call answers when the device runs the new version */
 const UPDATE_TIMEOUT_MS = 60 * 60 * 1000;
+
+/**
+ * The API takes 4 MB, but one WebSocket frame is capped lower and an oversized frame drops the
+ * connection: refuse here, with the size, what the frame cannot carry as base64.
+ */
+const MAX_FILE_BYTES = Math.min(MAX_FIRMWARE_BYTES, Math.floor((MAX_FRAME_BYTES - 4096) / 4) * 3);
 
 const hex = (n: number, digits: number) => `0x${n.toString(16).padStart(digits, '0')}`;
 
@@ -64,8 +71,10 @@ export function ZigbeeOta({ deviceId }: { deviceId: string }) {
     runCheck.reset();
     runUpdate.reset();
     if (!file) return;
-    if (file.size > MAX_FIRMWARE_BYTES) {
-      setTooBig(`${file.name} is ${Math.round(file.size / 1024)} KB; at most 4 MB are accepted.`);
+    if (file.size > MAX_FILE_BYTES) {
+      setTooBig(
+        `${file.name} is ${Math.round(file.size / 1024)} KB; at most ${Math.floor(MAX_FILE_BYTES / 1024)} KB can be sent.`,
+      );
       return;
     }
     const base64 = toBase64(new Uint8Array(await file.arrayBuffer()));
