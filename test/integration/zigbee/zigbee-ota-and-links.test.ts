@@ -3,6 +3,7 @@ import type { Snapshot } from '../../../shared/api/methods.ts';
 import {
   dimmableLight,
   meteringPlug,
+  radiatorValve,
   remoteSwitch,
   temperatureHumiditySensor,
 } from '../../../adapters/sim/zigbee/devices.ts';
@@ -102,6 +103,21 @@ describe('zigbee OTA from a supplied file', () => {
     expect(again.status).toBe(400);
     expect(again.body.error.message).toMatch(/not newer/);
   }, 60_000);
+
+  it('a second update of the same device while one runs is refused; the first completes', async () => {
+    const valve = await deviceAt(radiatorValve().ieee);
+    const file = b64(plugFile({ fileVersion: 0x01020000, payloadBytes: 600 }));
+    const [first, second] = await Promise.all([
+      t.call('zigbee.ota.start', { deviceId: valve.id, image: file }, token),
+      new Promise((r) => setTimeout(r, 300)).then(() =>
+        t.call('zigbee.ota.start', { deviceId: valve.id, image: file }, token),
+      ),
+    ]);
+    expect(first.status).toBe(200);
+    expect(second.status).toBe(400);
+    expect(second.body.error.message).toMatch(/already running/);
+    expect(emulator().device(radiatorValve().ieee)!.ota.fileVersion).toBe(0x01020000);
+  }, 30_000);
 
   it('refuses a file for another manufacturer or image type before any image data is sent', async () => {
     const light = await deviceAt(dimmableLight().ieee);
