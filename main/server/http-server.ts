@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { HTTP_STATUS, MAX_FRAME_BYTES } from '../../shared/api/frames.ts';
+import { HTTP_STATUS, MAX_AUTHENTICATED_FRAME_BYTES, MAX_FRAME_BYTES } from '../../shared/api/frames.ts';
 import { ApiConnection } from '../core/api/api-connection.ts';
 import { ApiFailure } from '../core/api/api-failure.ts';
 import type { Core } from '../core/core.ts';
@@ -91,7 +91,8 @@ export class HeadlessServer {
     });
     this.#http.headersTimeout = 10_000;
     this.#http.requestTimeout = 30_000;
-    this.#wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+    // The socket-level cap is the signed-in one; ApiConnection applies the anonymous cap per frame.
+    this.#wss = new WebSocketServer({ noServer: true, maxPayload: MAX_AUTHENTICATED_FRAME_BYTES });
     this.#http.on('upgrade', (req, socket, head) => {
       const path = (req.url ?? '').split('?')[0];
       if (path !== '/api/ws' || !sameOrigin(req)) {
@@ -182,7 +183,8 @@ export class HeadlessServer {
       // Requiring JSON keeps simple cross-site form posts out (they cannot send this content type).
       if (!type.startsWith('application/json'))
         throw new ApiFailure('bad_request', 'Send the parameters as application/json.');
-      const body = await readBody(req, MAX_FRAME_BYTES);
+      const session = core.parts.auth.authenticate(bearer(req));
+      const body = await readBody(req, session ? MAX_AUTHENTICATED_FRAME_BYTES : MAX_FRAME_BYTES);
       let params: unknown = {};
       if (body.trim() !== '') {
         try {
@@ -191,7 +193,6 @@ export class HeadlessServer {
           throw new ApiFailure('bad_request', 'The body is not valid JSON.');
         }
       }
-      const session = core.parts.auth.authenticate(bearer(req));
       const result = await core.api.call(method, params, { session, transport: 'http' });
       sendJson(res, 200, { result });
     } catch (err) {

@@ -8,6 +8,11 @@ import type { Snapshot } from './methods.ts';
  * so a reconnecting UI never shows stale state.
  */
 export const MAX_FRAME_BYTES = 256 * 1024;
+/**
+ * A signed-in caller may send larger frames: a 4 MB firmware image travels as base64 in one call.
+ * Anyone else stays at MAX_FRAME_BYTES, so an anonymous client cannot make the core hold megabytes.
+ */
+export const MAX_AUTHENTICATED_FRAME_BYTES = 6 * 1024 * 1024;
 
 export const ClientFrame = z.discriminatedUnion('t', [
   z.object({ t: z.literal('hello'), token: z.string().max(512).nullable() }),

@@ -1,5 +1,10 @@
 import type { Logger } from '../../../shared/adapter/contract.ts';
-import { ClientFrame, MAX_FRAME_BYTES, type ServerFrame } from '../../../shared/api/frames.ts';
+import {
+  ClientFrame,
+  MAX_AUTHENTICATED_FRAME_BYTES,
+  MAX_FRAME_BYTES,
+  type ServerFrame,
+} from '../../../shared/api/frames.ts';
 import type { AuthService } from '../auth/auth-service.ts';
 import { ApiFailure } from './api-failure.ts';
 import type { ApiService } from './api-service.ts';
@@ -33,7 +38,8 @@ export class ApiConnection {
   /** Feed one raw text frame from the pipe. Never throws: bad input is answered, not fatal. */
   async receive(raw: string): Promise<void> {
     if (this.#closed) return;
-    if (raw.length > MAX_FRAME_BYTES) return this.#protocolError('frame too large');
+    const limit = this.#deps.auth.authenticate(this.#token) ? MAX_AUTHENTICATED_FRAME_BYTES : MAX_FRAME_BYTES;
+    if (raw.length > limit) return this.#protocolError('frame too large');
     let json: unknown;
     try {
       json = JSON.parse(raw);

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import type { ChangeEvent } from 'react';
 import type { Result } from '../../../shared/api/methods.ts';
 import { MAX_FIRMWARE_BYTES } from '../../../shared/api/methods.ts';
-import { MAX_FRAME_BYTES } from '../../../shared/api/frames.ts';
+import { MAX_AUTHENTICATED_FRAME_BYTES } from '../../../shared/api/frames.ts';
 import { ErrorText } from '../../components/ErrorText.tsx';
 import { useAction } from '../../lib/use-action.ts';
 import { useSessionObject } from '../../store/context.ts';
@@ -16,7 +16,10 @@ const UPDATE_TIMEOUT_MS = 60 * 60 * 1000;
  * The API takes 4 MB, but one WebSocket frame is capped lower and an oversized frame drops the
  * connection: refuse here, with the size, what the frame cannot carry as base64.
  */
-const MAX_FILE_BYTES = Math.min(MAX_FIRMWARE_BYTES, Math.floor((MAX_FRAME_BYTES - 4096) / 4) * 3);
+const MAX_FILE_BYTES = Math.min(
+  MAX_FIRMWARE_BYTES,
+  Math.floor((MAX_AUTHENTICATED_FRAME_BYTES - 4096) / 4) * 3,
+);
 
 const hex = (n: number, digits: number) => `0x${n.toString(16).padStart(digits, '0')}`;
 

@@ -168,6 +168,24 @@ describe('HTTP and WebSocket hardening', () => {
     expect((await post('api/call/no.such', '{}')).status).toBe(404);
   });
 
+  it('lets a signed-in caller send a large body (firmware images) but not an anonymous one', async () => {
+    const big = JSON.stringify({ name: 'x'.repeat(1_000_000), kind: 'room', parentId: null });
+    const anon = await fetch(`${t.url}api/call/zone.create`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: big,
+    });
+    expect(anon.status).toBe(413);
+    const signedIn = await fetch(`${t.url}api/call/zone.create`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
+      body: big,
+    });
+    // Read whole and validated: refused for the over-long name, not for its size.
+    expect(signedIn.status).toBe(400);
+    expect(((await signedIn.json()) as any).error.issues[0].path).toBe('name');
+  });
+
   it('sends the strict CSP with pages', async () => {
     const r = await fetch(`${t.url}healthz`);
     expect(r.headers.get('content-security-policy')).toContain("script-src 'self'");
@@ -192,6 +210,9 @@ describe('HTTP and WebSocket hardening', () => {
     probe.send({ t: 'call', id: 'x' });
     await probe.waitFor((f) => f.t === 'err' && f.id === -1 && f.error.message.includes('JSON'));
     await probe.waitFor((f) => f.t === 'err' && f.id === -1 && f.error.message.includes('protocol'));
+    // An anonymous connection may not send a large frame.
+    probe.send({ t: 'call', id: 9, method: 'auth.status', params: { pad: 'x'.repeat(300_000) } });
+    await probe.waitFor((f) => f.t === 'err' && f.id === -1 && f.error.message === 'frame too large');
     probe.send({ t: 'hello', token: adminToken });
     const snap = await probe.waitFor((f) => f.t === 'snapshot');
     expect(snap).toMatchObject({

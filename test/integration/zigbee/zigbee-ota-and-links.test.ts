@@ -63,6 +63,14 @@ describe('zigbee OTA from a supplied file', () => {
       label: 'innr SP 120 v2.1',
     });
     expect(sim.otaBlocksRequested).toBe(0);
+    // Real images run to hundreds of kB: a signed-in caller's 1.5 MB file fits in one call.
+    const large = await t.call(
+      'zigbee.ota.check',
+      { deviceId: plug.id, image: b64(plugFile({ payloadBytes: 1_500_000 })) },
+      token,
+    );
+    expect(large.status).toBe(200);
+    expect(large.body.result).toMatchObject({ newVersion: 0x02010000 });
 
     const probe = new WsProbe(t.url);
     await probe.opened;
