@@ -3,8 +3,9 @@ import type { RxJsonSchema } from 'rxdb';
 /**
  * The document collections. Free RxDB allows at most 13 open collections per process, so
  * collections are per concept and coarse (settings and secrets are keyed documents in one
- * collection each) — 9 of 13 are used here, leaving room for rules, scenes, schedules, tariffs
- * and sync metadata.
+ * collection each; rules, scenes and schedules share `automations`) — 10 of 13 are used here,
+ * leaving room for tariffs and sync metadata. High-volume data (telemetry, rule traces, broker
+ * persistence) lives in plain SQLite tables of the same file instead.
  */
 const str = (maxLength = 200) => ({ type: 'string', maxLength }) as const;
 const nullableStr = { type: ['string', 'null'] } as const;
