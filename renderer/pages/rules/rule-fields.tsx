@@ -128,6 +128,30 @@ function Labelled({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
+/** A labelled number input bound to one draft key, with the field's validation error under it. */
+function NumberField(props: {
+  label: string;
+  value: unknown;
+  onChange: (v: number | undefined) => void;
+  min?: number;
+  testId?: string;
+  error?: FieldProps['error'];
+  errorPath?: string;
+}) {
+  return (
+    <Labelled label={props.label}>
+      <input
+        type="number"
+        min={props.min}
+        value={numText(props.value)}
+        onChange={(e) => props.onChange(num(e.target.value))}
+        data-testid={props.testId}
+      />
+      {props.errorPath ? <FieldError error={props.error ?? null} path={props.errorPath} /> : null}
+    </Labelled>
+  );
+}
+
 export function TriggerFields({ site, draft, onChange, path, error, testId }: FieldProps) {
   const set = (patch: Draft) => onChange({ ...draft, ...patch });
   const t = draft.type;
@@ -165,42 +189,28 @@ export function TriggerFields({ site, draft, onChange, path, error, testId }: Fi
       ) : null}
       {t === 'threshold' ? (
         <>
-          <Labelled label="Above">
-            <input
-              type="number"
-              value={numText(draft.above)}
-              onChange={(e) => set({ above: num(e.target.value) })}
-              data-testid={`${testId}-above`}
-            />
-            <FieldError error={error} path={`${path}.above`} />
-          </Labelled>
-          <Labelled label="Below">
-            <input
-              type="number"
-              value={numText(draft.below)}
-              onChange={(e) => set({ below: num(e.target.value) })}
-            />
-          </Labelled>
-          <Labelled label="Hysteresis">
-            <input
-              type="number"
-              value={numText(draft.hysteresis)}
-              onChange={(e) => set({ hysteresis: num(e.target.value) })}
-            />
-          </Labelled>
+          <NumberField
+            label="Above"
+            value={draft.above}
+            onChange={(v) => set({ above: v })}
+            testId={`${testId}-above`}
+            error={error}
+            errorPath={`${path}.above`}
+          />
+          <NumberField label="Below" value={draft.below} onChange={(v) => set({ below: v })} />
+          <NumberField label="Hysteresis" value={draft.hysteresis} onChange={(v) => set({ hysteresis: v })} />
         </>
       ) : null}
       {t === 'state' || t === 'threshold' || t === 'availability' ? (
-        <Labelled label="For (s)">
-          <input
-            type="number"
-            min={0}
-            value={numText(draft.forS)}
-            onChange={(e) => set({ forS: num(e.target.value) })}
-            data-testid={`${testId}-for`}
-          />
-          <FieldError error={error} path={`${path}.forS`} />
-        </Labelled>
+        <NumberField
+          label="For (s)"
+          value={draft.forS}
+          onChange={(v) => set({ forS: v })}
+          min={0}
+          testId={`${testId}-for`}
+          error={error}
+          errorPath={`${path}.forS`}
+        />
       ) : null}
       {t === 'time' ? (
         <>
@@ -238,14 +248,13 @@ export function TriggerFields({ site, draft, onChange, path, error, testId }: Fi
               ))}
             </select>
           </Labelled>
-          <Labelled label="Offset (min)">
-            <input
-              type="number"
-              value={numText(draft.offsetMin)}
-              onChange={(e) => set({ offsetMin: num(e.target.value) })}
-            />
-            <FieldError error={error} path={`${path}.offsetMin`} />
-          </Labelled>
+          <NumberField
+            label="Offset (min)"
+            value={draft.offsetMin}
+            onChange={(v) => set({ offsetMin: v })}
+            error={error}
+            errorPath={`${path}.offsetMin`}
+          />
         </>
       ) : null}
       {t === 'availability' ? (
@@ -327,21 +336,14 @@ export function ConditionFields({ site, draft, onChange, path, error, testId }: 
       ) : null}
       {t === 'numeric' ? (
         <>
-          <Labelled label="Above">
-            <input
-              type="number"
-              value={numText(draft.above)}
-              onChange={(e) => set({ above: num(e.target.value) })}
-            />
-            <FieldError error={error} path={`${path}.above`} />
-          </Labelled>
-          <Labelled label="Below">
-            <input
-              type="number"
-              value={numText(draft.below)}
-              onChange={(e) => set({ below: num(e.target.value) })}
-            />
-          </Labelled>
+          <NumberField
+            label="Above"
+            value={draft.above}
+            onChange={(v) => set({ above: v })}
+            error={error}
+            errorPath={`${path}.above`}
+          />
+          <NumberField label="Below" value={draft.below} onChange={(v) => set({ below: v })} />
         </>
       ) : null}
       {t === 'time' ? (
@@ -479,16 +481,15 @@ export function ActionFields({
         </Labelled>
       ) : null}
       {t === 'delay' ? (
-        <Labelled label="Seconds">
-          <input
-            type="number"
-            min={1}
-            value={numText(draft.seconds)}
-            onChange={(e) => set({ seconds: num(e.target.value) })}
-            data-testid={`${testId}-seconds`}
-          />
-          <FieldError error={error} path={`${path}.seconds`} />
-        </Labelled>
+        <NumberField
+          label="Seconds"
+          value={draft.seconds}
+          onChange={(v) => set({ seconds: v })}
+          min={1}
+          testId={`${testId}-seconds`}
+          error={error}
+          errorPath={`${path}.seconds`}
+        />
       ) : null}
       {t === 'wait_for_trigger' ? (
         <>
@@ -500,15 +501,14 @@ export function ActionFields({
             error={error}
             testId={`${testId}-trigger`}
           />
-          <Labelled label="Timeout (s)">
-            <input
-              type="number"
-              min={1}
-              value={numText(draft.timeoutS)}
-              onChange={(e) => set({ timeoutS: num(e.target.value) })}
-            />
-            <FieldError error={error} path={`${path}.timeoutS`} />
-          </Labelled>
+          <NumberField
+            label="Timeout (s)"
+            value={draft.timeoutS}
+            onChange={(v) => set({ timeoutS: v })}
+            min={1}
+            error={error}
+            errorPath={`${path}.timeoutS`}
+          />
           <Labelled label="On timeout">
             <select
               value={draft.continueOnTimeout ? 'continue' : 'stop'}
