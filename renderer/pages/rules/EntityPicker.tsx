@@ -1,28 +1,21 @@
 import type { Entity } from '../../../shared/domain/entity.ts';
 import type { SiteState } from '../../store/site-store.ts';
 
-/** Entities by name with their device, so nobody types an id; a missing id stays visible as such. */
-export function EntityPicker({
-  site,
-  value,
-  onChange,
-  filter,
-  testId,
-}: {
-  site: SiteState;
+type PickerProps = { site: SiteState; value: string; onChange: (id: string) => void; testId: string };
+
+/** One select over named ids; an id that no longer exists stays visible as "(removed)" instead of vanishing. */
+function IdSelect(props: {
   value: string;
   onChange: (id: string) => void;
-  filter?: (e: Entity) => boolean;
   testId: string;
+  placeholder: string;
+  options: { id: string; label: string }[];
 }) {
-  const options = Object.values(site.entities)
-    .filter((e) => !filter || filter(e))
-    .map((e) => ({ id: e.id, label: `${site.devices[e.deviceId]?.name ?? e.deviceId} · ${e.name}` }))
-    .sort((a, b) => a.label.localeCompare(b.label));
-  const missing = value !== '' && !site.entities[value];
+  const { value, onChange, testId, placeholder, options } = props;
+  const missing = value !== '' && !options.some((o) => o.id === value);
   return (
     <select value={value} onChange={(e) => onChange(e.target.value)} data-testid={testId}>
-      <option value="">— pick an entity —</option>
+      <option value="">{placeholder}</option>
       {missing ? <option value={value}>{value} (removed)</option> : null}
       {options.map((o) => (
         <option key={o.id} value={o.id}>
@@ -33,52 +26,29 @@ export function EntityPicker({
   );
 }
 
-export function DevicePicker({
-  site,
-  value,
-  onChange,
-  testId,
-}: {
-  site: SiteState;
-  value: string;
-  onChange: (id: string) => void;
-  testId: string;
-}) {
-  const devices = Object.values(site.devices).sort((a, b) => a.name.localeCompare(b.name));
-  return (
-    <select value={value} onChange={(e) => onChange(e.target.value)} data-testid={testId}>
-      <option value="">— pick a device —</option>
-      {devices.map((d) => (
-        <option key={d.id} value={d.id}>
-          {d.name}
-        </option>
-      ))}
-    </select>
-  );
+const byLabel = (a: { label: string }, b: { label: string }) => a.label.localeCompare(b.label);
+
+/** Entities by name with their device, so nobody types an id. */
+export function EntityPicker({ site, filter, ...rest }: PickerProps & { filter?: (e: Entity) => boolean }) {
+  const options = Object.values(site.entities)
+    .filter((e) => !filter || filter(e))
+    .map((e) => ({ id: e.id, label: `${site.devices[e.deviceId]?.name ?? e.deviceId} · ${e.name}` }))
+    .sort(byLabel);
+  return <IdSelect {...rest} placeholder="— pick an entity —" options={options} />;
 }
 
-export function ZonePicker({
-  site,
-  value,
-  onChange,
-  testId,
-}: {
-  site: SiteState;
-  value: string;
-  onChange: (id: string) => void;
-  testId: string;
-}) {
-  const zones = Object.values(site.zones).sort((a, b) => a.name.localeCompare(b.name));
-  return (
-    <select value={value} onChange={(e) => onChange(e.target.value)} data-testid={testId}>
-      <option value="">— pick a zone —</option>
-      {zones.map((z) => (
-        <option key={z.id} value={z.id}>
-          {z.name} ({z.kind})
-        </option>
-      ))}
-    </select>
-  );
+export function DevicePicker({ site, ...rest }: PickerProps) {
+  const options = Object.values(site.devices)
+    .map((d) => ({ id: d.id, label: d.name }))
+    .sort(byLabel);
+  return <IdSelect {...rest} placeholder="— pick a device —" options={options} />;
+}
+
+export function ZonePicker({ site, ...rest }: PickerProps) {
+  const options = Object.values(site.zones)
+    .map((z) => ({ id: z.id, label: `${z.name} (${z.kind})` }))
+    .sort(byLabel);
+  return <IdSelect {...rest} placeholder="— pick a zone —" options={options} />;
 }
 
 /** A scalar typed as text: "true"/"false" become booleans, numbers numbers, the rest stays text. */
