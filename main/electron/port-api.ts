@@ -18,7 +18,7 @@ export function serveApiOverPort(truss: RunningTruss, port: MainPortLike): ApiCo
   const conn = new ApiConnection(
     {
       api: core.api,
-      auth: core.parts.auth,
+      auth: core.use('auth'),
       snapshot: async () => core.snapshot(),
       log: core.log.child({ transport: 'ipc' }),
     },

@@ -157,7 +157,8 @@ export class DemoBle {
 
   /** Adopts the sensors the site does not have yet, then keeps them advertising every `tickMs`. */
   async run(core: Core, tickMs: number): Promise<void> {
-    const { adapters, registry } = core.parts;
+    const adapters = core.adapters;
+    const registry = core.use('registry');
     const missing = DEVICES.filter((d) => !registry.deviceByAddress('ble', d.mac));
     if (missing.length > 0) {
       await adapters.openCommissioning('ble', 30, null);

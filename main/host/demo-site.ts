@@ -44,7 +44,7 @@ export class DemoSite {
     const credentials: Record<string, { username: string; password: string }> = {};
     // Passwords are stored only as hashes, so each start issues fresh ones to the simulated devices.
     for (const spec of [...this.building.devices(), ...this.building.firmwareDevices()]) {
-      credentials[spec.nodeId] = await this.#core.broker.issueCredential(spec.nodeId, spec.acl);
+      credentials[spec.nodeId] = await this.#core.use('broker').issueCredential(spec.nodeId, spec.acl);
     }
     await this.building.connect({ url: `mqtt://127.0.0.1:${this.#core.mqttPort}`, credentials });
     await this.#waitForDevices();
@@ -61,7 +61,8 @@ export class DemoSite {
 
   /** Discovery is asynchronous: wait (bounded) until the core has registered every simulated device. */
   async #waitForDevices(): Promise<void> {
-    const { registry, adapters } = this.#core.parts;
+    const adapters = this.#core.adapters;
+    const registry = this.#core.use('registry');
     const expected = this.#placed().map((d) => d.address);
     for (let i = 0; i < 100; i++) {
       await adapters.settled();
@@ -72,7 +73,7 @@ export class DemoSite {
   }
 
   async #layOutZonesOnce(): Promise<void> {
-    const { registry } = this.#core.parts;
+    const registry = this.#core.use('registry');
     if (registry.zones.size > 0) return;
     const site = await registry.createZone({ name: this.#site.name, kind: 'site', parentId: null });
     const building = await registry.createZone({

@@ -107,7 +107,8 @@ export class DemoZigbee {
   }
 
   async #commission(core: Core): Promise<void> {
-    const { adapters, registry } = core.parts;
+    const adapters = core.adapters;
+    const registry = core.use('registry');
     const missing = demoDevices().filter((d) => !registry.deviceByAddress('zigbee', d.ieee));
     if (missing.length === 0) return;
     await adapters.openCommissioning('zigbee', 60, null);
@@ -125,7 +126,8 @@ export class DemoZigbee {
   }
 
   async #adopt(core: Core, d: DeviceSpec): Promise<void> {
-    const { adapters, registry } = core.parts;
+    const adapters = core.adapters;
+    const registry = core.use('registry');
     try {
       await adapters.adopt('zigbee', d.ieee, undefined);
       const device = registry.deviceByAddress('zigbee', d.ieee);
@@ -190,6 +192,6 @@ export class DemoZigbee {
 }
 
 function isUp(core: Core): boolean {
-  const d = core.parts.adapters.diagnostics().zigbee as { start?: string | null } | undefined;
+  const d = core.adapters.diagnostics().zigbee as { start?: string | null } | undefined;
   return Boolean(d?.start);
 }

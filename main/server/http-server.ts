@@ -127,7 +127,7 @@ export class HeadlessServer {
     const conn = new ApiConnection(
       {
         api: core.api,
-        auth: core.parts.auth,
+        auth: core.use('auth'),
         snapshot: async () => core.snapshot(),
         log: core.log.child({ transport: 'ws' }),
       },
@@ -183,7 +183,7 @@ export class HeadlessServer {
       // Requiring JSON keeps simple cross-site form posts out (they cannot send this content type).
       if (!type.startsWith('application/json'))
         throw new ApiFailure('bad_request', 'Send the parameters as application/json.');
-      const session = core.parts.auth.authenticate(bearer(req));
+      const session = core.use('auth').authenticate(bearer(req));
       const body = await readBody(req, session ? MAX_AUTHENTICATED_FRAME_BYTES : MAX_FRAME_BYTES);
       let params: unknown = {};
       if (body.trim() !== '') {

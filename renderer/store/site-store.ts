@@ -46,8 +46,22 @@ export function applyEvents(prev: SiteState, events: ApiEvent[]): SiteState {
       case 'device':
         (devices ??= { ...prev.devices })[e.device.id] = e.device;
         break;
-      case 'device.removed':
+      case 'device.removed': {
         delete (devices ??= { ...prev.devices })[e.deviceId];
+        // its entities and their states leave the site with it
+        const current = entities ?? prev.entities;
+        for (const entity of Object.values(current)) {
+          if (entity.deviceId !== e.deviceId) continue;
+          delete (entities ??= { ...prev.entities })[entity.id];
+          delete (states ??= { ...prev.states })[entity.id];
+        }
+        break;
+      }
+      case 'device.seen':
+        for (const [id, ts] of Object.entries(e.seen)) {
+          const device = (devices ?? prev.devices)[id];
+          if (device) (devices ??= { ...prev.devices })[id] = { ...device, lastSeen: ts };
+        }
         break;
       case 'entity':
         (entities ??= { ...prev.entities })[e.entity.id] = e.entity;

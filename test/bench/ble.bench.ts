@@ -49,7 +49,8 @@ export async function run(): Promise<BenchReport> {
   await rig.addAdapter('hci0');
   const t = await startTestTruss({ adapters: { ble: { busAddress: rig.busAddress } } });
   try {
-    const { adapters, registry } = t.truss.core.parts;
+    const adapters = t.truss.core.adapters;
+    const registry = t.truss.core.use('registry');
     const diag = () =>
       adapters.diagnostics().ble as { decoded: number; duplicates: number; rejected: number };
     const paths: string[] = [];
@@ -85,7 +86,7 @@ export async function run(): Promise<BenchReport> {
     const expected = Number(((last[6]! | (last[7]! << 8)) * 0.01).toFixed(2));
     const device = registry.deviceByAddress('ble', mac(DEVICES - 1))!;
     const entity = registry.entityByKey(device.id, 'temperature')!;
-    const got = t.truss.core.parts.states.get(entity.id)?.value;
+    const got = t.truss.core.use('states').get(entity.id)?.value;
     if (got !== expected) throw new Error(`last state ${String(got)} != ${expected}`);
 
     return {

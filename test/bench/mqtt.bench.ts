@@ -105,7 +105,7 @@ async function truss(n: number): Promise<Record<0 | 1, Sample>> {
     await Promise.all(
       devices.map(async (d) => {
         const t = d.id;
-        const c = await core.broker.issueCredential(t, {
+        const c = await core.use('broker').issueCredential(t, {
           publish: [`tasmota/discovery/${d.mac}/#`, `tele/${t}/#`, `stat/${t}/#`],
           subscribe: [`cmnd/${t}/#`],
         });
@@ -118,7 +118,8 @@ async function truss(n: number): Promise<Record<0 | 1, Sample>> {
     });
     const load = new Load(`mqtt://127.0.0.1:${core.mqttPort}`, devices, true);
     await load.ready();
-    const { registry, adapters } = core.parts;
+    const adapters = core.adapters;
+    const registry = core.use('registry');
     for (let i = 0; i < 600; i++) {
       await adapters.settled();
       if (devices.every((d) => registry.deviceByAddress('mqtt', `tasmota:${d.mac}`))) break;

@@ -50,12 +50,12 @@ process.on('disconnect', () => void shutdown(0));
 
 const credentials: Array<{ username: string; password: string }> = [];
 for (let d = 0; d < DEVICES; d++)
-  credentials.push(await core.broker.issueCredential(benchDeviceId(d), benchDeviceAcl(d)));
+  credentials.push(await core.use('broker').issueCredential(benchDeviceId(d), benchDeviceAcl(d)));
 send({ t: 'credentials', url: `mqtt://127.0.0.1:${core.mqttListeners.port}`, credentials });
 
 async function registerRules(sensors: number, switches: number): Promise<number> {
-  const { token } = await core.parts.auth.setup('admin', 'a long bench admin password');
-  const session = core.parts.auth.authenticate(token);
+  const { token } = await core.use('auth').setup('admin', 'a long bench admin password');
+  const session = core.use('auth').authenticate(token);
   const ctx = { session, transport: 'ipc' as const };
   // The adapter registers entities as discovery arrives; wait until it has all of them.
   const byObjectId = new Map<string, string>();

@@ -19,8 +19,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EventBus } from '../bus/event-bus.ts';
 import type { EntityCommand } from '../../../shared/domain/command.ts';
-import { ApiFailure } from '../api/api-failure.ts';
-import type { Service, ServiceHealth } from '../lifecycle/service-host.ts';
+import { CoreError } from '../errors.ts';
+import type { ModuleHealth } from '../module.ts';
 import type { DeviceRegistry } from '../registry/device-registry.ts';
 import type { StateStore } from '../state/state-store.ts';
 
@@ -42,8 +42,7 @@ interface Running {
  * Runs the adapters the host picked, and turns what they report into registry and state
  * changes. The core never imports an adapter: the host hands the modules in.
  */
-export class AdapterHost implements Service {
-  readonly name = 'adapters';
+export class AdapterHost {
   readonly #running: Running[] = [];
   readonly #selections: AdapterSelection[];
   readonly #registry: DeviceRegistry;
@@ -55,6 +54,7 @@ export class AdapterHost implements Service {
   readonly #secrets: (adapterId: string) => SecretStore;
   readonly #dataDir: string;
   readonly #configs = new Map<string, unknown>();
+  readonly #stopped = new Set<string>();
   /** announcements are applied one after another so a device's entities exist before its states */
   #queue: Promise<unknown> = Promise.resolve();
 
@@ -96,6 +96,9 @@ export class AdapterHost implements Service {
 
   #sink(adapterId: string, log: Logger): AdapterSink {
     const enqueue = (what: string, fn: () => Promise<unknown> | unknown) => {
+      // A stopped adapter's late reports (a broker closing its clients fires their wills) must not
+      // change the site: the last states stored are those seen while it ran.
+      if (this.#stopped.has(adapterId)) return;
       this.#queue = this.#queue
         .then(fn)
         .catch((err: unknown) => log.error({ err, what }, 'adapter report failed'));
@@ -179,6 +182,7 @@ export class AdapterHost implements Service {
   async stop(): Promise<void> {
     while (this.#running.length > 0) {
       const { id, instance } = this.#running.pop()!;
+      this.#stopped.add(id);
       try {
         await instance.stop();
       } catch (err) {
@@ -193,7 +197,7 @@ export class AdapterHost implements Service {
     return this.#queue;
   }
 
-  health(): ServiceHealth {
+  health(): ModuleHealth {
     const bad = this.#running
       .map((r) => ({ id: r.id, h: r.instance.health() }))
       .filter((x) => x.h.status !== 'ok');
@@ -208,25 +212,25 @@ export class AdapterHost implements Service {
 
   async execute(entityId: string, command: EntityCommand): Promise<void> {
     const entity = this.#registry.entities.get(entityId);
-    if (!entity) throw new ApiFailure('not_found', `No entity ${entityId}.`);
-    if (!entity.writable) throw new ApiFailure('bad_request', `${entity.name} cannot be commanded.`);
+    if (!entity) throw new CoreError('not_found', `No entity ${entityId}.`);
+    if (!entity.writable) throw new CoreError('bad_request', `${entity.name} cannot be commanded.`);
     const device = this.#registry.devices.get(entity.deviceId);
     const running = device && this.#running.find((r) => r.id === device.adapter);
     if (!device || !running)
-      throw new ApiFailure('unavailable', `The adapter for ${entity.name} is not running.`);
+      throw new CoreError('unavailable', `The adapter for ${entity.name} is not running.`);
     if (device.availability === 'offline') {
-      throw new ApiFailure('unavailable', `${device.name} is offline: the command was not sent.`);
+      throw new CoreError('unavailable', `${device.name} is offline: the command was not sent.`);
     }
-    await asApiRefusal(() =>
+    await asCoreRefusal(() =>
       running.instance.execute(device.address, entity.key, this.#resolveToggle(entityId, command)),
     );
   }
 
   #commissioner(adapter: string) {
     const running = this.#running.find((r) => r.id === adapter);
-    if (!running) throw new ApiFailure('not_found', `No adapter "${adapter}" is running.`);
+    if (!running) throw new CoreError('not_found', `No adapter "${adapter}" is running.`);
     const c = running.instance.commissioning;
-    if (!c) throw new ApiFailure('bad_request', `The ${adapter} adapter does not commission devices.`);
+    if (!c) throw new CoreError('bad_request', `The ${adapter} adapter does not commission devices.`);
     return c;
   }
 
@@ -251,7 +255,7 @@ export class AdapterHost implements Service {
     installCode?: string,
   ): Promise<number | null> {
     const c = this.#commissioner(adapter);
-    await asApiRefusal(() => c.open(seconds, installCode === undefined ? { via } : { via, installCode }));
+    await asCoreRefusal(() => c.open(seconds, installCode === undefined ? { via } : { via, installCode }));
     const openUntil = c.openUntil();
     this.#bus.emit('commissioning.window', { adapter, openUntil });
     return openUntil;
@@ -275,12 +279,9 @@ export class AdapterHost implements Service {
   ): Promise<{ address: string; connection: DeviceConnectionSettings | null }> {
     const c = this.#commissioner(adapter);
     if (!c.candidates().some((x) => x.id === candidateId)) {
-      throw new ApiFailure(
-        'not_found',
-        'That device is no longer in the list: scan or permit joining again.',
-      );
+      throw new CoreError('not_found', 'That device is no longer in the list: scan or permit joining again.');
     }
-    const { address, connection } = await asApiRefusal(() =>
+    const { address, connection } = await asCoreRefusal(() =>
       c.adopt(candidateId, secret === undefined ? {} : { secret }),
     );
     await this.settled();
@@ -289,38 +290,38 @@ export class AdapterHost implements Service {
 
   async retry(adapter: string, candidateId: string): Promise<void> {
     const c = this.#commissioner(adapter);
-    if (!c.retry) throw new ApiFailure('bad_request', `The ${adapter} adapter cannot retry.`);
-    await asApiRefusal(() => c.retry!(candidateId));
+    if (!c.retry) throw new CoreError('bad_request', `The ${adapter} adapter cannot retry.`);
+    await asCoreRefusal(() => c.retry!(candidateId));
   }
 
   /** the mesh as the family's routers report it */
   async networkMap(adapter: string): Promise<NetworkMap> {
     const running = this.#running.find((r) => r.id === adapter);
-    if (!running) throw new ApiFailure('not_found', `No adapter "${adapter}" is running.`);
+    if (!running) throw new CoreError('not_found', `No adapter "${adapter}" is running.`);
     if (!running.instance.networkMap)
-      throw new ApiFailure('bad_request', `The ${adapter} adapter has no network map.`);
+      throw new CoreError('bad_request', `The ${adapter} adapter has no network map.`);
     return running.instance.networkMap();
   }
 
   #runningFor(deviceId: string) {
     const device = this.#registry.devices.get(deviceId);
-    if (!device) throw new ApiFailure('not_found', `No device ${deviceId}.`);
+    if (!device) throw new CoreError('not_found', `No device ${deviceId}.`);
     const running = this.#running.find((r) => r.id === device.adapter);
-    if (!running) throw new ApiFailure('unavailable', `The adapter for ${device.name} is not running.`);
+    if (!running) throw new CoreError('unavailable', `The adapter for ${device.name} is not running.`);
     return { device, instance: running.instance };
   }
 
   #firmwareOf(deviceId: string) {
     const { device, instance } = this.#runningFor(deviceId);
     if (!instance.firmware)
-      throw new ApiFailure('bad_request', `The ${device.adapter} adapter does not update firmware.`);
+      throw new CoreError('bad_request', `The ${device.adapter} adapter does not update firmware.`);
     return { device, firmware: instance.firmware };
   }
 
   /** checks a firmware file against the device; refuses a corrupt or foreign file */
   async firmwareCheck(deviceId: string, image: Uint8Array): Promise<FirmwareCheck> {
     const { device, firmware } = this.#firmwareOf(deviceId);
-    return asApiRefusal(() => firmware.check(device.address, image));
+    return asCoreRefusal(() => firmware.check(device.address, image));
   }
 
   /** updates the device's firmware; progress goes out as `firmware.progress` events */
@@ -329,7 +330,7 @@ export class AdapterHost implements Service {
     image: Uint8Array,
   ): Promise<FirmwareCheck & { swVersion: string | null }> {
     const { device, firmware } = this.#firmwareOf(deviceId);
-    const result = await asApiRefusal(() =>
+    const result = await asCoreRefusal(() =>
       firmware.update(device.address, image, (p) =>
         this.#bus.emit('firmware.progress', { deviceId, percent: p.percent, remainingS: p.remainingS }),
       ),
@@ -341,7 +342,7 @@ export class AdapterHost implements Service {
   #linksOf(deviceId: string) {
     const { device, instance } = this.#runningFor(deviceId);
     if (!instance.links)
-      throw new ApiFailure('bad_request', `The ${device.adapter} adapter has no bindings or groups.`);
+      throw new CoreError('bad_request', `The ${device.adapter} adapter has no bindings or groups.`);
     return { device, links: instance.links };
   }
 
@@ -357,25 +358,26 @@ export class AdapterHost implements Service {
     if ('groupId' in target) to = target.groupId;
     else {
       const t = this.#registry.devices.get(target.deviceId);
-      if (!t) throw new ApiFailure('not_found', `No device ${target.deviceId}.`);
+      if (!t) throw new CoreError('not_found', `No device ${target.deviceId}.`);
       if (t.adapter !== device.adapter)
-        throw new ApiFailure('bad_request', `${device.name} and ${t.name} are on different networks.`);
+        throw new CoreError('bad_request', `${device.name} and ${t.name} are on different networks.`);
       to = t.address;
     }
-    await asApiRefusal(() => links.bind(device.address, to, clusters, { unbind }));
+    await asCoreRefusal(() => links.bind(device.address, to, clusters, { unbind }));
   }
 
   async setGroupMembership(deviceId: string, groupId: number, member: boolean): Promise<void> {
     const { device, links } = this.#linksOf(deviceId);
-    await asApiRefusal(() => links.setGroupMembership(device.address, groupId, member));
+    await asCoreRefusal(() => links.setGroupMembership(device.address, groupId, member));
   }
 
   /** Removes a device at protocol level (leave), then from the site. */
   async removeDevice(deviceId: string, ban: boolean): Promise<void> {
     const device = this.#registry.devices.get(deviceId);
-    if (!device) throw new ApiFailure('not_found', `No device ${deviceId}.`);
+    if (!device) throw new CoreError('not_found', `No device ${deviceId}.`);
     const running = this.#running.find((r) => r.id === device.adapter);
-    if (running?.instance.remove) await asApiRefusal(() => running.instance.remove!(device.address, { ban }));
+    if (running?.instance.remove)
+      await asCoreRefusal(() => running.instance.remove!(device.address, { ban }));
     await this.settled();
     await this.#registry.removeDevice(deviceId, ban);
   }
@@ -389,12 +391,12 @@ export class AdapterHost implements Service {
   }
 }
 
-/** An adapter's refusal reaches the caller as a clear API error, not as an internal failure. */
-async function asApiRefusal<T>(fn: () => Promise<T>): Promise<T> {
+/** An adapter's refusal reaches the caller as a clear error, not as an internal failure. */
+async function asCoreRefusal<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    if (err instanceof AdapterRefusal) throw new ApiFailure(err.code, err.message);
+    if (err instanceof AdapterRefusal) throw new CoreError(err.code, err.message);
     throw err;
   }
 }

@@ -1,45 +1,27 @@
 import type { z } from 'zod';
 import type { Logger } from '../../../shared/adapter/contract.ts';
 import type { ApiEvent } from '../../../shared/api/events.ts';
-import {
-  isMethodName,
-  METHODS,
-  roleAllows,
-  type MethodName,
-  type ParamsOut,
-  type Result,
-} from '../../../shared/api/methods.ts';
+import { isMethodName, METHODS, roleAllows, type MethodName } from '../../../shared/api/methods.ts';
+import { AdapterRefusal } from '../../../shared/adapter/contract.ts';
 import type { AuditLog } from '../auth/audit-log.ts';
-import type { Session } from '../auth/auth-service.ts';
-import type { EventBus } from '../bus/event-bus.ts';
+import { CoreError } from '../errors.ts';
+import type { CallContext, Handler, Handlers } from '../module.ts';
 import { ApiFailure } from './api-failure.ts';
 
-export interface CallContext {
-  session: Session | null;
-  /** which pipe the call came through, for the audit trail */
-  transport: 'ws' | 'http' | 'ipc';
+export type { CallContext, Handler, Handlers };
+
+/** Errors the core's domain code and the adapters throw, as the API reports them. */
+export function toApiFailure(err: unknown): ApiFailure | null {
+  if (err instanceof ApiFailure) return err;
+  if (err instanceof CoreError) return new ApiFailure(err.code, err.message, err.issues);
+  if (err instanceof AdapterRefusal) return new ApiFailure(err.code, err.message);
+  return null;
 }
 
-export type Handler<M extends MethodName> = (params: ParamsOut<M>, ctx: CallContext) => Promise<Result<M>>;
-export type Handlers = { [M in MethodName]: Handler<M> };
-
-/** Reads and session plumbing are not audited; everything that changes something, and every refusal, is. */
-const UNAUDITED = new Set<MethodName>([
-  'auth.status',
-  'auth.me',
-  'site.snapshot',
-  'system.health',
-  'history.query',
-  'user.list',
-  'audit.list',
-  'rules.list',
-  'rules.get',
-  'rules.traces',
-  'rules.replay',
-  'scenes.list',
-  'schedules.list',
-  'automations.export',
-]);
+/** Handlers missing from a list that must answer every method of the contract. */
+export function missingHandlers(handlers: Partial<Handlers>): MethodName[] {
+  return (Object.keys(METHODS) as MethodName[]).filter((m) => typeof handlers[m] !== 'function');
+}
 
 function issuesOf(error: z.ZodError): { path: string; message: string }[] {
   return error.issues.map((i) => ({ path: i.path.join('.') || '(params)', message: i.message }));
@@ -53,13 +35,21 @@ export class ApiService {
   readonly #handlers: Handlers;
   readonly #audit: AuditLog;
   readonly #log: Logger;
-  readonly #bus: EventBus;
+  readonly #subscribe: (listener: (evt: ApiEvent) => void) => () => void;
 
-  constructor(opts: { handlers: Handlers; audit: AuditLog; log: Logger; bus: EventBus }) {
-    this.#handlers = opts.handlers;
+  constructor(opts: {
+    handlers: Partial<Handlers>;
+    audit: AuditLog;
+    log: Logger;
+    /** the modules' events, mapped onto API events */
+    subscribe: (listener: (evt: ApiEvent) => void) => () => void;
+  }) {
+    const missing = missingHandlers(opts.handlers);
+    if (missing.length > 0) throw new Error(`API methods without a handler: ${missing.join(', ')}`);
+    this.#handlers = opts.handlers as Handlers;
     this.#audit = opts.audit;
     this.#log = opts.log;
-    this.#bus = opts.bus;
+    this.#subscribe = opts.subscribe;
   }
 
   async call(method: string, rawParams: unknown, ctx: CallContext): Promise<unknown> {
@@ -88,7 +78,7 @@ export class ApiService {
     try {
       const handler = this.#handlers[method] as Handler<typeof method>;
       const result = await handler(parsed.data as never, ctx);
-      if (!UNAUDITED.has(method)) {
+      if (spec.audited) {
         const who =
           method === 'auth.setup' || method === 'auth.login'
             ? (parsed.data as { username: string }).username
@@ -103,9 +93,10 @@ export class ApiService {
         );
       }
       return result;
-    } catch (err) {
-      if (err instanceof ApiFailure) {
-        if (!UNAUDITED.has(method)) {
+    } catch (caught) {
+      const err = toApiFailure(caught);
+      if (err) {
+        if (spec.audited) {
           const who = method === 'auth.login' ? (parsed.data as { username: string }).username : actor;
           await this.#record(
             method,
@@ -118,7 +109,7 @@ export class ApiService {
         }
         throw err;
       }
-      this.#log.error({ err, method }, 'API handler failed');
+      this.#log.error({ err: caught, method }, 'API handler failed');
       await this.#record(method, actor, role, 'error', 'internal error', target);
       throw new ApiFailure('internal', 'Something went wrong inside Truss; the details are in its log.');
     }
@@ -141,27 +132,7 @@ export class ApiService {
 
   /** Domain events as API events, for subscribed clients. */
   subscribe(listener: (evt: ApiEvent) => void): () => void {
-    const offs = [
-      this.#bus.on('state.changed', ({ entityId, state }) => listener({ type: 'state', entityId, state })),
-      this.#bus.on('device.changed', ({ device }) => listener({ type: 'device', device })),
-      this.#bus.on('device.removed', ({ deviceId }) => listener({ type: 'device.removed', deviceId })),
-      this.#bus.on('entity.changed', ({ entity }) => listener({ type: 'entity', entity })),
-      this.#bus.on('zone.changed', ({ zone }) => listener({ type: 'zone', zone })),
-      this.#bus.on('zone.removed', ({ zoneId }) => listener({ type: 'zone.removed', zoneId })),
-      this.#bus.on('candidate.changed', ({ adapter, candidate }) =>
-        listener({ type: 'candidate', adapter, candidate }),
-      ),
-      this.#bus.on('candidate.removed', ({ adapter, candidateId }) =>
-        listener({ type: 'candidate.removed', adapter, candidateId }),
-      ),
-      this.#bus.on('commissioning.window', ({ adapter, openUntil }) =>
-        listener({ type: 'commissioning.window', adapter, openUntil }),
-      ),
-      this.#bus.on('rule.status', ({ status }) => listener({ type: 'rule.status', status })),
-      this.#bus.on('rule.notify', (n) => listener({ type: 'rule.notify', ...n })),
-      this.#bus.on('firmware.progress', (p) => listener({ type: 'firmware.progress', ...p })),
-    ];
-    return () => offs.forEach((off) => off());
+    return this.#subscribe(listener);
   }
 }
 

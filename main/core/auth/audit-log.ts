@@ -13,9 +13,20 @@ export class AuditLog {
     this.#now = now;
   }
 
+  /** the last write that failed, until one succeeds again (health shows it) */
+  lastFailure: { reason: string; at: number } | null = null;
+  written = 0;
+
   async record(entry: Omit<AuditEntry, 'id' | 'ts'>): Promise<AuditEntry> {
     const full: AuditEntry = { id: `aud_${randomUUID()}`, ts: this.#now(), ...entry };
-    await this.#db.audit.insert(full);
+    try {
+      await this.#db.audit.insert(full);
+    } catch (err) {
+      this.lastFailure = { reason: (err as Error).message, at: full.ts };
+      throw err;
+    }
+    this.lastFailure = null;
+    this.written++;
     return full;
   }
 

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { PublicUser, Role } from '../../../shared/domain/user.ts';
-import { ApiFailure } from '../api/api-failure.ts';
+import { CoreError } from '../errors.ts';
 import type { TrussDatabase } from '../storage/database.ts';
 import { plain } from '../storage/database.ts';
 import { LoginThrottle } from './login-throttle.ts';
@@ -74,7 +74,7 @@ export class AuthService {
   async setup(username: string, password: string): Promise<{ token: string; user: PublicUser }> {
     const run = this.#setupLock.then(async () => {
       if (!(await this.needsSetup()))
-        throw new ApiFailure('conflict', 'Truss is already set up: log in instead.');
+        throw new CoreError('conflict', 'Truss is already set up: log in instead.');
       const user = await this.#insertUser(username, password, 'admin');
       return this.#openSession(user);
     });
@@ -85,7 +85,7 @@ export class AuthService {
   async login(username: string, password: string): Promise<{ token: string; user: PublicUser }> {
     const wait = this.#throttle.retryAfter(username);
     if (wait > 0) {
-      throw new ApiFailure(
+      throw new CoreError(
         'rate_limited',
         `Too many failed attempts: try again in ${Math.ceil(wait / 1000)} s.`,
       );
@@ -97,7 +97,7 @@ export class AuthService {
       : (await burnVerification(password), false);
     if (!user || !ok) {
       this.#throttle.fail(username);
-      throw new ApiFailure('unauthenticated', 'Wrong username or password.');
+      throw new CoreError('unauthenticated', 'Wrong username or password.');
     }
     this.#throttle.succeed(username);
     return this.#openSession(toPublic(user));
@@ -131,7 +131,7 @@ export class AuthService {
 
   async setRole(userId: string, role: Role): Promise<PublicUser> {
     const doc = await this.#db.users.findOne(userId).exec();
-    if (!doc) throw new ApiFailure('not_found', 'No such user.');
+    if (!doc) throw new CoreError('not_found', 'No such user.');
     const user = plain<UserDoc>(doc);
     if (user.role === 'admin' && role !== 'admin') await this.#assertAnotherAdmin(userId);
     await doc.incrementalPatch({ role });
@@ -141,9 +141,9 @@ export class AuthService {
   }
 
   async deleteUser(userId: string, actingUserId: string): Promise<void> {
-    if (userId === actingUserId) throw new ApiFailure('conflict', 'You cannot delete your own account.');
+    if (userId === actingUserId) throw new CoreError('conflict', 'You cannot delete your own account.');
     const doc = await this.#db.users.findOne(userId).exec();
-    if (!doc) throw new ApiFailure('not_found', 'No such user.');
+    if (!doc) throw new CoreError('not_found', 'No such user.');
     if (plain<UserDoc>(doc).role === 'admin') await this.#assertAnotherAdmin(userId);
     await doc.remove();
     await this.#revokeSessions(userId);
@@ -151,9 +151,9 @@ export class AuthService {
 
   async changePassword(session: Session, currentPassword: string, newPassword: string): Promise<void> {
     const doc = await this.#db.users.findOne(session.user.id).exec();
-    if (!doc) throw new ApiFailure('not_found', 'No such user.');
+    if (!doc) throw new CoreError('not_found', 'No such user.');
     if (!(await verifyPassword(currentPassword, plain<UserDoc>(doc).passwordHash))) {
-      throw new ApiFailure('bad_request', 'The current password is wrong.', [
+      throw new CoreError('bad_request', 'The current password is wrong.', [
         { path: 'currentPassword', message: 'wrong password' },
       ]);
     }
@@ -176,13 +176,13 @@ export class AuthService {
 
   async #assertAnotherAdmin(exceptUserId: string): Promise<void> {
     const admins = (await this.#users()).filter((u) => u.role === 'admin' && u.id !== exceptUserId);
-    if (admins.length === 0) throw new ApiFailure('conflict', 'The site must keep at least one admin.');
+    if (admins.length === 0) throw new CoreError('conflict', 'The site must keep at least one admin.');
   }
 
   async #insertUser(username: string, password: string, role: Role): Promise<PublicUser> {
     const taken = await this.#db.users.findOne({ selector: { username } }).exec();
     if (taken)
-      throw new ApiFailure('conflict', `The username "${username}" is taken.`, [
+      throw new CoreError('conflict', `The username "${username}" is taken.`, [
         { path: 'username', message: 'taken' },
       ]);
     const user: UserDoc = {

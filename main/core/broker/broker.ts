@@ -54,6 +54,11 @@ export interface BrokerStats {
   deniedAuth: number;
   deniedAcl: number;
   dropped: number;
+  /** faults since start: listener and persistence errors, with the last one's reason and time */
+  faults: number;
+  lastFault: { reason: string; at: number } | null;
+  /** each started listener, and whether it still accepts connections */
+  listening: { tcp: boolean; tls: boolean | null; ws: boolean | null };
 }
 
 export interface Broker {
@@ -99,6 +104,13 @@ export function createBroker(opts: BrokerOptions): Broker {
   const limits = resolveLimits(opts.limits);
   const log = opts.log.child({ component: 'broker' });
   const counters = { published: 0, deniedAuth: 0, deniedAcl: 0, dropped: 0 };
+  let faults = 0;
+  let lastFault: BrokerStats['lastFault'] = null;
+  const fault = (reason: string) => {
+    faults++;
+    lastFault = { reason, at: Date.now() };
+  };
+
   const sessions = new WeakMap<Client, Session>();
   const rate = new RateLimiter(limits.maxMsgsPerSecPerClient);
   const throttle = new LogThrottle();
@@ -312,9 +324,10 @@ export function createBroker(opts: BrokerOptions): Broker {
     log.warn({ clientId: client.id, reason: err.message }, 'connection error'),
   );
   // aedes emits 'error' when its persistence fails; unhandled it would crash the core.
-  (aedes as unknown as NodeJS.EventEmitter).on('error', (err: Error) =>
-    log.error({ reason: err.message }, 'broker error'),
-  );
+  (aedes as unknown as NodeJS.EventEmitter).on('error', (err: Error) => {
+    fault(err.message);
+    log.error({ reason: err.message }, 'broker error');
+  });
 
   const onConnection = (socket: Socket, transport: 'tcp' | 'tls' | 'ws' = 'tcp'): void => {
     if (sockets.size >= limits.maxConnections) {
@@ -346,7 +359,10 @@ export function createBroker(opts: BrokerOptions): Broker {
     host: string,
     port: number,
   ): Promise<number> => {
-    srv.on('error', (err) => log.error({ reason: err.message }, 'listener error'));
+    srv.on('error', (err) => {
+      fault(`listener: ${err.message}`);
+      log.error({ reason: err.message }, 'listener error');
+    });
     await new Promise<void>((resolve, reject) => {
       srv.once('error', reject);
       srv.listen(port, host || '127.0.0.1', () => {
@@ -396,7 +412,10 @@ export function createBroker(opts: BrokerOptions): Broker {
       stream.on('error', () => ws.terminate());
       onConnection(stream as unknown as Socket, 'ws');
     });
-    server.on('error', (err) => log.error({ reason: err.message }, 'websocket listener error'));
+    server.on('error', (err) => {
+      fault(`websocket listener: ${err.message}`);
+      log.error({ reason: err.message }, 'websocket listener error');
+    });
     httpServer = srv;
     wss = server;
     return listen(srv, w.host, w.port);
@@ -464,7 +483,17 @@ export function createBroker(opts: BrokerOptions): Broker {
     },
 
     stats() {
-      return { clients: aedes.connectedClients ?? 0, ...counters };
+      return {
+        clients: aedes.connectedClients ?? 0,
+        ...counters,
+        faults,
+        lastFault,
+        listening: {
+          tcp: server?.listening ?? false,
+          tls: opts.tls ? (tlsServer?.listening ?? false) : null,
+          ws: opts.websocket ? (httpServer?.listening ?? false) : null,
+        },
+      };
     },
 
     openEnrollment(untilMs) {

@@ -7,7 +7,10 @@ import type { RuleStatus } from '../../../shared/rules/trace.ts';
 /** What happens inside the core. Features hang off these events instead of being wired by hand. */
 export interface CoreEvents {
   'device.changed': { device: Device };
-  'device.removed': { deviceId: string };
+  /** `entityIds`: the removed device's entities, which leave the site with it */
+  'device.removed': { deviceId: string; entityIds: string[] };
+  /** devices heard from since the last such event (id -> last seen, ms), coalesced */
+  'device.seen': { seen: Record<string, number> };
   'entity.changed': { entity: Entity };
   'state.changed': { entityId: string; state: EntityState; previous: EntityState | undefined };
   'zone.changed': { zone: Zone };

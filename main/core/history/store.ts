@@ -47,6 +47,8 @@ export function openTimeSeriesStore(opts: TimeSeriesStoreOptions): TimeSeriesSto
   let bufValue: number[] = [];
   let written = 0;
   let rejected = 0;
+  let dropped = 0;
+  let writeError: string | null = null;
   let lastFlushMs = 0;
   let batches = 0;
   let closed = false;
@@ -86,8 +88,10 @@ export function openTimeSeriesStore(opts: TimeSeriesStoreOptions): TimeSeriesSto
       bufTs = ts.concat(bufTs);
       bufValue = values.concat(bufValue);
       dropOverflow();
+      writeError = (err as Error).message;
       throw err;
     }
+    writeError = null;
     lastFlushMs = performance.now() - started;
     written += ts.length;
     batches++;
@@ -99,7 +103,7 @@ export function openTimeSeriesStore(opts: TimeSeriesStoreOptions): TimeSeriesSto
     bufEntity.splice(0, excess);
     bufTs.splice(0, excess);
     bufValue.splice(0, excess);
-    rejected += excess;
+    dropped += excess;
     log.warn(
       { dropped: excess, maxBuffered },
       'history buffer full while the database refuses writes: oldest dropped',
@@ -185,7 +189,16 @@ export function openTimeSeriesStore(opts: TimeSeriesStoreOptions): TimeSeriesSto
       return counts;
     },
     stats() {
-      return { buffered: bufTs.length, written, rejected, lastFlushMs, batches };
+      return {
+        buffered: bufTs.length,
+        maxBuffered,
+        written,
+        rejected,
+        dropped,
+        writeError,
+        lastFlushMs,
+        batches,
+      };
     },
     close() {
       if (closed) return;

@@ -47,8 +47,15 @@ export interface MaintenanceResult {
 
 export interface TimeSeriesStats {
   buffered: number;
+  /** the most samples held while the database refuses writes; beyond it the oldest are dropped */
+  maxBuffered: number;
   written: number;
+  /** invalid samples refused at append (bad id, time or value) */
   rejected: number;
+  /** valid samples lost because the database refused writes for too long */
+  dropped: number;
+  /** why the last flush failed, while it keeps failing; null once a flush succeeds */
+  writeError: string | null;
   lastFlushMs: number;
   batches: number;
 }

@@ -3,7 +3,7 @@ import type { DeviceAnnouncement } from '../../../shared/adapter/contract.ts';
 import type { Availability, Device } from '../../../shared/domain/device.ts';
 import type { Entity } from '../../../shared/domain/entity.ts';
 import type { Zone } from '../../../shared/domain/zone.ts';
-import { ApiFailure } from '../api/api-failure.ts';
+import { CoreError } from '../errors.ts';
 import type { EventBus } from '../bus/event-bus.ts';
 import type { TrussDatabase } from '../storage/database.ts';
 import { plain } from '../storage/database.ts';
@@ -29,6 +29,10 @@ export class DeviceRegistry {
   readonly #removed = new Map<string, { device: Device; banned: boolean }>();
   readonly #entityByKey = new Map<string, string>();
   readonly #retiredEntities = new Map<string, Entity>();
+  /** last-seen times not yet announced on the bus */
+  readonly #seen = new Map<string, number>();
+  /** devices whose last-seen time is not yet stored */
+  readonly #unsaved = new Set<string>();
 
   constructor(db: TrussDatabase, bus: EventBus, now: () => number = Date.now) {
     this.#db = db;
@@ -90,18 +94,20 @@ export class DeviceRegistry {
    */
   async removeDevice(deviceId: string, ban: boolean): Promise<Device> {
     const device = this.devices.get(deviceId);
-    if (!device) throw new ApiFailure('not_found', `No device ${deviceId}.`);
+    if (!device) throw new CoreError('not_found', `No device ${deviceId}.`);
     const key = addrKey(device.adapter, device.address);
     this.devices.delete(deviceId);
     this.#byAddress.delete(key);
-    for (const e of this.entitiesOf(deviceId)) {
+    this.#seen.delete(deviceId);
+    const entities = this.entitiesOf(deviceId);
+    for (const e of entities) {
       this.entities.delete(e.id);
       this.#retiredEntities.set(e.id, e);
     }
     const retired = { ...device, availability: 'offline' as const };
     this.#removed.set(key, { device: retired, banned: ban });
     await this.#db.devices.upsert({ ...retired, removedAt: this.#now(), banned: ban });
-    this.#bus.emit('device.removed', { deviceId });
+    this.#bus.emit('device.removed', { deviceId, entityIds: entities.map((e) => e.id) });
     return device;
   }
 
@@ -198,16 +204,44 @@ export class DeviceRegistry {
     this.#bus.emit('device.changed', { device: updated });
   }
 
+  /** Heard from the device: last-seen moves on at once; events and storage follow in batches. */
   touch(deviceId: string): void {
     const device = this.devices.get(deviceId);
-    if (device) device.lastSeen = this.#now();
+    if (!device) return;
+    device.lastSeen = this.#now();
+    this.#seen.set(deviceId, device.lastSeen);
+  }
+
+  /**
+   * Last-seen times changed since the previous call, emitted as one `device.seen` event. Called
+   * on a timer: a site with a thousand chatty devices sends one event a second, not thousands.
+   */
+  publishSeen(): Record<string, number> {
+    if (this.#seen.size === 0) return {};
+    const seen = Object.fromEntries(this.#seen);
+    this.#seen.clear();
+    for (const id of Object.keys(seen)) this.#unsaved.add(id);
+    this.#bus.emit('device.seen', { seen });
+    return seen;
+  }
+
+  /** Writes last-seen times not yet stored (on a slower timer than the events, and at stop). */
+  async saveSeen(): Promise<number> {
+    const ids = [...this.#unsaved];
+    this.#unsaved.clear();
+    const docs = ids.flatMap((id) => {
+      const d = this.devices.get(id);
+      return d ? [{ ...d, removedAt: null, banned: false }] : [];
+    });
+    if (docs.length > 0) await this.#db.devices.bulkUpsert(docs);
+    return docs.length;
   }
 
   async updateDevice(deviceId: string, patch: { name?: string; zoneId?: string | null }): Promise<Device> {
     const device = this.devices.get(deviceId);
-    if (!device) throw new ApiFailure('not_found', `No device ${deviceId}.`);
+    if (!device) throw new CoreError('not_found', `No device ${deviceId}.`);
     if (patch.zoneId && !this.zones.has(patch.zoneId)) {
-      throw new ApiFailure('bad_request', 'No such zone.', [{ path: 'zoneId', message: 'unknown zone' }]);
+      throw new CoreError('bad_request', 'No such zone.', [{ path: 'zoneId', message: 'unknown zone' }]);
     }
     const updated: Device = {
       ...device,
@@ -222,7 +256,7 @@ export class DeviceRegistry {
 
   async createZone(zone: Omit<Zone, 'id'>): Promise<Zone> {
     if (zone.parentId && !this.zones.has(zone.parentId)) {
-      throw new ApiFailure('bad_request', 'No such parent zone.', [
+      throw new CoreError('bad_request', 'No such parent zone.', [
         { path: 'parentId', message: 'unknown zone' },
       ]);
     }
@@ -235,16 +269,16 @@ export class DeviceRegistry {
 
   async updateZone(zoneId: string, patch: { name?: string; parentId?: string | null }): Promise<Zone> {
     const zone = this.zones.get(zoneId);
-    if (!zone) throw new ApiFailure('not_found', 'No such zone.');
+    if (!zone) throw new CoreError('not_found', 'No such zone.');
     if (patch.parentId) {
       // A zone may not become its own ancestor.
       for (let p: string | null = patch.parentId; p; p = this.zones.get(p)?.parentId ?? null) {
         if (p === zoneId)
-          throw new ApiFailure('bad_request', 'A zone cannot be inside itself.', [
+          throw new CoreError('bad_request', 'A zone cannot be inside itself.', [
             { path: 'parentId', message: 'cycle' },
           ]);
         if (!this.zones.has(p))
-          throw new ApiFailure('bad_request', 'No such parent zone.', [
+          throw new CoreError('bad_request', 'No such parent zone.', [
             { path: 'parentId', message: 'unknown zone' },
           ]);
       }
@@ -261,11 +295,11 @@ export class DeviceRegistry {
   }
 
   async deleteZone(zoneId: string): Promise<void> {
-    if (!this.zones.has(zoneId)) throw new ApiFailure('not_found', 'No such zone.');
+    if (!this.zones.has(zoneId)) throw new CoreError('not_found', 'No such zone.');
     const children = [...this.zones.values()].filter((z) => z.parentId === zoneId);
     const inside = [...this.devices.values()].filter((d) => d.zoneId === zoneId);
     if (children.length > 0 || inside.length > 0) {
-      throw new ApiFailure(
+      throw new CoreError(
         'conflict',
         `The zone still holds ${children.length} zone(s) and ${inside.length} device(s): move them first.`,
       );

@@ -1,4 +1,4 @@
-import type { Handlers } from '../api/api-service.ts';
+import type { Handlers } from '../module.ts';
 import type { RulesService } from './rules-service.ts';
 
 type RulesMethod = Extract<
@@ -6,8 +6,9 @@ type RulesMethod = Extract<
   `rules.${string}` | `scenes.${string}` | `schedules.${string}` | `automations.${string}`
 >;
 
-/** The API's rules, scenes, schedules and import/export methods; the service exists once the core started. */
-export function createRulesHandlers(rules: () => RulesService): Pick<Handlers, RulesMethod> {
+/** The API's rules, scenes, schedules and import/export methods. */
+export function createRulesHandlers(service: RulesService): Pick<Handlers, RulesMethod> {
+  const rules = () => service;
   return {
     'rules.list': async () => rules().listRules(),
     'rules.get': async (p) => rules().getRule(p.ruleId),

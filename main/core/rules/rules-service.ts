@@ -6,7 +6,7 @@ import type { Scene } from '../../../shared/rules/scene.ts';
 import type { Schedule } from '../../../shared/rules/schedule.ts';
 import type { RuleStatus, Trace } from '../../../shared/rules/trace.ts';
 import type { AdapterHost } from '../adapter-host/adapter-host.ts';
-import { ApiFailure } from '../api/api-failure.ts';
+import { CoreError } from '../errors.ts';
 import type { EventBus } from '../bus/event-bus.ts';
 import type { TimeSeriesStore } from '../history/index.ts';
 import type { DeviceRegistry } from '../registry/device-registry.ts';
@@ -137,7 +137,7 @@ export class RulesService {
 
   getRule(id: string): { rule: Rule; status: RuleStatus } {
     const rule = this.engine.rule(id);
-    if (!rule) throw new ApiFailure('not_found', `No rule ${id}.`);
+    if (!rule) throw new CoreError('not_found', `No rule ${id}.`);
     return { rule, status: this.engine.status(id)! };
   }
 
@@ -178,20 +178,20 @@ export class RulesService {
 
   async saveRule(rule: Rule): Promise<{ rule: Rule; status: RuleStatus }> {
     const issues = this.referenceIssues(rule);
-    if (issues.length) throw new ApiFailure('bad_request', issues[0]!.message, issues);
+    if (issues.length) throw new CoreError('bad_request', issues[0]!.message, issues);
     await this.#repo.save('rule', rule);
     this.engine.upsertRule(rule);
     return this.getRule(rule.id);
   }
 
   async deleteRule(id: string): Promise<void> {
-    if (!(await this.#repo.remove('rule', id))) throw new ApiFailure('not_found', `No rule ${id}.`);
+    if (!(await this.#repo.remove('rule', id))) throw new CoreError('not_found', `No rule ${id}.`);
     this.engine.removeRule(id);
   }
 
   async enableRule(id: string, enabled: boolean): Promise<RuleStatus> {
     const rule = this.engine.rule(id);
-    if (!rule) throw new ApiFailure('not_found', `No rule ${id}.`);
+    if (!rule) throw new CoreError('not_found', `No rule ${id}.`);
     const updated = { ...rule, enabled };
     await this.#repo.save('rule', updated);
     // Re-enabling clears a loop stop: the installer has looked at it.
@@ -201,7 +201,7 @@ export class RulesService {
 
   async runRule(id: string, skipConditions: boolean): Promise<Trace> {
     const run = this.engine.runNow(id, skipConditions);
-    if (!run) throw new ApiFailure('not_found', `No rule ${id}.`);
+    if (!run) throw new CoreError('not_found', `No rule ${id}.`);
     return run;
   }
 
@@ -211,11 +211,11 @@ export class RulesService {
 
   async replay(rule: Rule, from: number, to: number): Promise<ReplayResult> {
     if (!(to > from))
-      throw new ApiFailure('bad_request', '"to" must be after "from".', [
+      throw new CoreError('bad_request', '"to" must be after "from".', [
         { path: 'to', message: 'before from' },
       ]);
     if (to - from > 31 * 86_400_000)
-      throw new ApiFailure('bad_request', 'Replay at most 31 days at once.', [
+      throw new CoreError('bad_request', 'Replay at most 31 days at once.', [
         { path: 'to', message: 'window over 31 days' },
       ]);
     const { history, registry } = this.#o;
@@ -247,7 +247,7 @@ export class RulesService {
       if (!this.#o.registry.entities.has(e.entityId))
         issues.push({ path: `scene.entries.${i}.entityId`, message: `no entity ${e.entityId}` });
     });
-    if (issues.length) throw new ApiFailure('bad_request', issues[0]!.message, issues);
+    if (issues.length) throw new CoreError('bad_request', issues[0]!.message, issues);
     await this.#repo.save('scene', scene);
     this.#scenes.set(scene.id, scene);
     this.engine.upsertScene(scene);
@@ -256,18 +256,18 @@ export class RulesService {
   }
 
   async deleteScene(id: string): Promise<void> {
-    if (!(await this.#repo.remove('scene', id))) throw new ApiFailure('not_found', `No scene ${id}.`);
+    if (!(await this.#repo.remove('scene', id))) throw new CoreError('not_found', `No scene ${id}.`);
     this.#scenes.delete(id);
     this.engine.removeScene(id);
     this.#publishStatuses();
   }
 
   async applyScene(id: string): Promise<{ detail: string }> {
-    if (!this.#scenes.has(id)) throw new ApiFailure('not_found', `No scene ${id}.`);
+    if (!this.#scenes.has(id)) throw new CoreError('not_found', `No scene ${id}.`);
     try {
       return { detail: await this.engine.applyScene(id) };
     } catch (err) {
-      throw new ApiFailure('unavailable', (err as Error).message);
+      throw new CoreError('unavailable', (err as Error).message);
     }
   }
 
@@ -279,14 +279,14 @@ export class RulesService {
     const entities = entityIds.map((e, i) => {
       const found = this.#o.registry.entities.get(e);
       if (!found)
-        throw new ApiFailure('bad_request', `no entity ${e}`, [
+        throw new CoreError('bad_request', `no entity ${e}`, [
           { path: `entityIds.${i}`, message: `no entity ${e}` },
         ]);
       return found;
     });
     const { entries, skipped } = captureScene(entities, (x) => this.#o.states.get(x));
     if (entries.length === 0)
-      throw new ApiFailure('bad_request', 'None of these entities has a state to capture.', [
+      throw new CoreError('bad_request', 'None of these entities has a state to capture.', [
         { path: 'entityIds', message: skipped.join('; ') },
       ]);
     return { scene: await this.saveScene({ id, name, entries }), skipped };
@@ -299,11 +299,11 @@ export class RulesService {
   async saveSchedule(s: Schedule): Promise<Schedule> {
     const e = this.#o.registry.entities.get(s.entityId);
     if (!e)
-      throw new ApiFailure('bad_request', `no entity ${s.entityId}`, [
+      throw new CoreError('bad_request', `no entity ${s.entityId}`, [
         { path: 'schedule.entityId', message: `no entity ${s.entityId}` },
       ]);
     if (!e.writable)
-      throw new ApiFailure('bad_request', `${e.name} cannot be commanded`, [
+      throw new CoreError('bad_request', `${e.name} cannot be commanded`, [
         { path: 'schedule.entityId', message: 'not controllable' },
       ]);
     await this.#repo.save('schedule', s);
@@ -313,7 +313,7 @@ export class RulesService {
   }
 
   async deleteSchedule(id: string): Promise<void> {
-    if (!(await this.#repo.remove('schedule', id))) throw new ApiFailure('not_found', `No schedule ${id}.`);
+    if (!(await this.#repo.remove('schedule', id))) throw new CoreError('not_found', `No schedule ${id}.`);
     this.#schedules.delete(id);
     this.engine.removeSchedule(id);
   }

@@ -41,6 +41,26 @@ export class StateStore {
     return true;
   }
 
+  /**
+   * Puts back the states known at the last stop. A restored value is marked stale (unless it was
+   * already unavailable or bad) until the device reports again; no event is sent, since nobody is
+   * subscribed before the core has started.
+   */
+  restore(states: Map<string, EntityState>, exists: (entityId: string) => boolean): number {
+    let n = 0;
+    for (const [entityId, state] of states) {
+      if (!exists(entityId)) continue;
+      this.#states.set(entityId, state.quality === 'good' ? { ...state, quality: 'stale' } : state);
+      n++;
+    }
+    return n;
+  }
+
+  /** Forgets the states of entities that left the site (their device was removed). */
+  forget(entityIds: string[]): void {
+    for (const id of entityIds) this.#states.delete(id);
+  }
+
   /** Marks every given entity's last value as unavailable (device went offline), keeping the value. */
   markUnavailable(entityIds: string[], ts: number): void {
     for (const entityId of entityIds) {

@@ -81,11 +81,11 @@ describe('demo site over the embedded broker', () => {
   it('records history that the API returns as chart points', async () => {
     const s = await snapshot();
     const temp = s.entities.find((e) => e.deviceClass === 'temperature')!;
-    t.truss.core.history.flush();
+    t.truss.core.use('history').flush();
     const now = Date.now();
     const h = await until(
       async () => {
-        t.truss.core.history.flush();
+        t.truss.core.use('history').flush();
         const r = (
           await t.call('history.query', { entityId: temp.id, from: now - 3600_000, to: now + 60_000 }, token)
         ).body.result;
@@ -131,7 +131,7 @@ describe('remove, re-pair and ban', () => {
     expect((await t.call('device.remove', { deviceId: device.id }, token)).status).toBe(200);
     expect((await snapshot()).devices.find((d) => d.id === device.id)).toBeUndefined();
     // Home Assistant's birth message makes every device publish its discovery again.
-    await t.truss.core.broker.bus.publish('homeassistant/status', 'online');
+    await t.truss.core.use('broker').bus.publish('homeassistant/status', 'online');
     const back = await until(
       async () => (await snapshot()).devices.find((d) => d.id === device.id),
       10_000,
@@ -151,9 +151,9 @@ describe('remove, re-pair and ban', () => {
     const s = await snapshot();
     const device = s.devices.find((d) => d.address === 'sim-kitchen-plug-2')!;
     expect((await t.call('device.remove', { deviceId: device.id, ban: true }, token)).status).toBe(200);
-    await t.truss.core.broker.bus.publish('homeassistant/status', 'online');
+    await t.truss.core.use('broker').bus.publish('homeassistant/status', 'online');
     await new Promise((r) => setTimeout(r, 1500));
-    await t.truss.core.parts.adapters.settled();
+    await t.truss.core.adapters.settled();
     expect((await snapshot()).devices.find((d) => d.id === device.id)).toBeUndefined();
     const audit = (await t.call('audit.list', { limit: 50 }, token)).body.result as {
       action: string;

@@ -45,8 +45,8 @@ describe.skipIf(!rigCheck.ok)('BLE adapter against BlueZ over D-Bus (dbusmock)',
         candidates: CommissioningCandidate[];
       }[]
     ).find((s) => s.adapter === 'ble')!;
-  const diagnostics = () => t.truss.core.parts.adapters.diagnostics().ble as Record<string, unknown>;
-  const health = () => t.truss.core.parts.adapters.health();
+  const diagnostics = () => t.truss.core.adapters.diagnostics().ble as Record<string, unknown>;
+  const health = () => t.truss.core.adapters.health();
   const stateOf = async (address: string, key: string) => {
     const s = await snapshot();
     const device = s.devices.find((d) => d.address === address && d.adapter === 'ble');
@@ -101,7 +101,7 @@ describe.skipIf(!rigCheck.ok)('BLE adapter against BlueZ over D-Bus (dbusmock)',
     } finally {
       bus.disconnect();
     }
-    expect(t.truss.core.parts.adapters.diagnostics().ble).toMatchObject({
+    expect(t.truss.core.adapters.diagnostics().ble).toMatchObject({
       adapter: 'hci0',
       scanMode: 'active',
     });

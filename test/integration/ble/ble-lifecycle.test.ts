@@ -59,7 +59,7 @@ describe.skipIf(!rigCheck.ok)('BLE adapter lifecycle', () => {
         candidates: CommissioningCandidate[];
       }[]
     ).find((s) => s.adapter === 'ble')!.candidates;
-  const diagnostics = () => t.truss.core.parts.adapters.diagnostics().ble as { hostile: number };
+  const diagnostics = () => t.truss.core.adapters.diagnostics().ble as { hostile: number };
   const value = async (address: string, key: string) => {
     const s = await snapshot();
     const device = s.devices.find((d) => d.address === address && d.adapter === 'ble');
@@ -102,7 +102,7 @@ describe.skipIf(!rigCheck.ok)('BLE adapter lifecycle', () => {
     for (const f of allFiles(dataDir)) expect(readFileSync(f).includes(Buffer.from(KEY_HEX)), f).toBe(false);
     t = await startTestTruss({ dataDir, adapters: config() });
     await login();
-    await until(() => t.truss.core.parts.adapters.health().status === 'ok', 5000, 'healthy');
+    await until(() => t.truss.core.adapters.health().status === 'ok', 5000, 'healthy');
     await rig.advertise(path, {
       rssi: -66,
       serviceData: { [BTHOME]: bthomeEncrypted(mac, hex('02 28 0a'), 101) },
@@ -147,7 +147,7 @@ describe.skipIf(!rigCheck.ok)('BLE adapter lifecycle', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect((await candidates()).some((c) => c.id === mac)).toBe(false);
     expect((await snapshot()).devices.some((d) => d.address === mac)).toBe(false);
-    expect(await t.truss.core.parts.adapters.diagnostics()).toBeTruthy();
+    expect(await t.truss.core.adapters.diagnostics()).toBeTruthy();
     await t.call('commissioning.close', { adapter: 'ble' }, token);
   });
 
@@ -158,7 +158,7 @@ describe.skipIf(!rigCheck.ok)('BLE adapter lifecycle', () => {
     await rig.setDeviceProperty(path, 'ManufacturerData', 'a{sv}', { '1177': new dbus.Variant('s', 'x') });
     await rig.setDeviceProperty(path, 'RSSI', 'n', 3000);
     await until(() => diagnostics().hostile >= before + 3, 5000, 'hostile counted');
-    expect(t.truss.core.parts.adapters.health().status).toBe('ok');
+    expect(t.truss.core.adapters.health().status).toBe('ok');
   });
 
   it('GATT write reaches the peripheral through node-ble (write with response)', async () => {
@@ -205,8 +205,8 @@ describe.skipIf(!rigCheck.ok)('BLE adapter lifecycle', () => {
     t = await startTestTruss({ adapters: config({ adapter: 'hci1', scanMode: 'passive' }) });
     token = (await t.call('auth.setup', { username: 'admin', password: 'a long admin password' })).body.result
       .token;
-    await until(() => t.truss.core.parts.adapters.health().status === 'ok', 5000, 'healthy');
-    expect(t.truss.core.parts.adapters.diagnostics().ble).toMatchObject({
+    await until(() => t.truss.core.adapters.health().status === 'ok', 5000, 'healthy');
+    expect(t.truss.core.adapters.diagnostics().ble).toMatchObject({
       adapter: 'hci1',
       scanMode: 'passive',
     });
@@ -237,7 +237,7 @@ describe.skipIf(!rigCheck.ok)('BLE adapter lifecycle', () => {
     // instead of scanning, Truss registered an advertisement monitor for the formats it decodes
     expect(await rig.monitorRoots('hci1')).toEqual(['/org/truss/ble/monitor']);
     expect(await rig.monitorRoots('hci0')).toEqual([]);
-    expect(t.truss.core.parts.adapters.diagnostics().ble).toMatchObject({
+    expect(t.truss.core.adapters.diagnostics().ble).toMatchObject({
       passive: 'monitor registered on hci1',
     });
     const probe = dbus.sessionBus({ busAddress: rig.busAddress });
@@ -286,8 +286,8 @@ describe.skipIf(!rigCheck.ok)('BLE adapter lifecycle', () => {
       adapters: { ble: { busAddress: 'unix:path=/nonexistent/truss-ble-bus' } },
     });
     try {
-      await until(() => other.truss.core.parts.adapters.health().status === 'degraded', 5000, 'degraded');
-      expect(other.truss.core.parts.adapters.health().detail).toContain('ble');
+      await until(() => other.truss.core.adapters.health().status === 'degraded', 5000, 'degraded');
+      expect(other.truss.core.adapters.health().detail).toContain('ble');
       expect((await other.call('auth.status', {})).status).toBeLessThan(500);
     } finally {
       await other.stop();

@@ -54,7 +54,7 @@ describe('the desktop pipe', () => {
       params: { name: 'Desk zone', kind: 'room', parentId: null },
     });
     await until(() => frames.find((f) => f.t === 'ok' && f.id === 2), 5000, 'zone.create');
-    const audit = await t.truss.core.parts.audit.list(10);
+    const audit = await t.truss.core.use('audit').list(10);
     expect(audit.find((a) => a.action === 'zone.create')).toMatchObject({ actor: 'desk', outcome: 'ok' });
     port2.close();
   });

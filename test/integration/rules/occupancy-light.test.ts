@@ -44,7 +44,7 @@ describe('rules on a running Truss', () => {
     // A known starting point: light off, room vacant.
     await t.call('entity.command', { entityId: light, command: { type: 'turn_off' } }, token);
     await until(async () => !lightIsOn(await stateOf(light)), 10_000, 'light off');
-    await t.truss.core.broker.bus.publish(OCC_TOPIC, 'OFF', { qos: 0, retain: false });
+    await t.truss.core.use('broker').bus.publish(OCC_TOPIC, 'OFF', { qos: 0, retain: false });
     await until(async () => (await stateOf(occupancy)) === false, 10_000, 'vacant');
 
     const save = await t.call(
@@ -68,7 +68,7 @@ describe('rules on a running Truss', () => {
     await probe.waitFor((f) => f.t === 'snapshot');
 
     const sent = Date.now();
-    await t.truss.core.broker.bus.publish(OCC_TOPIC, 'ON', { qos: 0, retain: false });
+    await t.truss.core.use('broker').bus.publish(OCC_TOPIC, 'ON', { qos: 0, retain: false });
     // the light's own MQTT report, not the command, is what the UI sees
     await probe.waitFor(
       (f) =>
@@ -153,7 +153,7 @@ describe('rules on a running Truss', () => {
   });
 
   it('replays the rule against recorded history without touching devices', async () => {
-    t.truss.core.history.flush();
+    t.truss.core.use('history').flush();
     const before = await stateOf(light);
     const r = await t.call(
       'rules.replay',
@@ -215,7 +215,7 @@ describe('rules on a running Truss', () => {
       token,
     );
     const topic = 'truss-sim/sim-office-light/availability';
-    await t.truss.core.broker.bus.publish(topic, 'offline', { qos: 0, retain: false });
+    await t.truss.core.use('broker').bus.publish(topic, 'offline', { qos: 0, retain: false });
     await until(
       async () => (await snapshot()).devices.find((d) => d.id === lamp.id)?.availability === 'offline',
       10_000,
@@ -236,7 +236,7 @@ describe('rules on a running Truss', () => {
       'availability trace',
     );
     expect(gone[0]).toMatchObject({ result: 'ran', trigger: { type: 'availability' } });
-    await t.truss.core.broker.bus.publish(topic, 'online', { qos: 0, retain: false });
+    await t.truss.core.use('broker').bus.publish(topic, 'online', { qos: 0, retain: false });
     await until(
       async () => (await snapshot()).devices.find((d) => d.id === lamp.id)?.availability === 'online',
       10_000,

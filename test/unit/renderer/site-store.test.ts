@@ -67,6 +67,21 @@ describe('applyEvents', () => {
     expect(Object.keys(s.zones)).toEqual(['z2']);
   });
 
+  it("drops a removed device's entities and states with it", () => {
+    const s = applyEvents(fromSnapshot(snap()), [{ type: 'device.removed', deviceId: 'd1' }]);
+    expect(s.devices).toEqual({});
+    expect(s.entities).toEqual({});
+    expect(s.states).toEqual({});
+  });
+
+  it('moves last-seen times on from coalesced device.seen events, ignoring unknown devices', () => {
+    const before = fromSnapshot(snap());
+    const s = applyEvents(before, [{ type: 'device.seen', seen: { d1: 500, ghost: 600 } }]);
+    expect(s.devices.d1!.lastSeen).toBe(500);
+    expect(s.devices.ghost).toBeUndefined();
+    expect(before.devices.d1!.lastSeen).toBe(1);
+  });
+
   it('tolerates removals of unknown ids', () => {
     const before = fromSnapshot(snap());
     const after = applyEvents(before, [

@@ -1,6 +1,6 @@
-import type { CredentialStore, DeviceCredential } from '../broker/credentials.ts';
-import type { TrussDatabase } from './database.ts';
-import { plain } from './database.ts';
+import type { CredentialStore, DeviceCredential } from './credentials.ts';
+import type { TrussDatabase } from '../storage/database.ts';
+import { plain } from '../storage/database.ts';
 
 /** Broker credentials persisted in the document database, so devices keep their logins across restarts. */
 export function createDbCredentialStore(db: TrussDatabase): CredentialStore {

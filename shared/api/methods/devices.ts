@@ -1,0 +1,145 @@
+import { z } from 'zod';
+import { Device } from '../../domain/device.ts';
+import { EntityCommand } from '../../domain/command.ts';
+import { CommissioningState, DeviceConnection } from '../commissioning.ts';
+import { COMMISSIONERS, method, OPERATORS, READ } from './method.ts';
+
+const Empty = z.object({}).strict();
+const Ok = z.object({ ok: z.literal(true) });
+
+/** 4 MB of firmware as base64; larger files are refused before they are decoded */
+export const MAX_FIRMWARE_BYTES = 4 * 1024 * 1024;
+const FirmwareImage = z
+  .string()
+  .min(1, 'the firmware file is empty')
+  .max(Math.ceil(MAX_FIRMWARE_BYTES / 3) * 4, 'the firmware file is larger than 4 MB')
+  .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'the firmware file must be base64');
+export const FirmwareCheck = z.object({
+  manufacturerCode: z.number(),
+  imageType: z.number(),
+  currentVersion: z.number(),
+  newVersion: z.number(),
+  size: z.number(),
+  label: z.string(),
+});
+export type FirmwareCheck = z.infer<typeof FirmwareCheck>;
+const ZigbeeGroupId = z.number().int().min(1).max(0xfff7);
+
+/** Devices: commands, naming and placement, commissioning, and what families offer beyond that. */
+export const DEVICE_METHODS = {
+  'entity.command': method(
+    OPERATORS,
+    z.object({ entityId: z.string().max(200), command: EntityCommand }).strict(),
+    Ok,
+  ),
+  'device.update': method(
+    COMMISSIONERS,
+    z
+      .object({
+        deviceId: z.string().max(200),
+        name: z.string().trim().min(1).max(80).optional(),
+        zoneId: z.string().max(200).nullable().optional(),
+      })
+      .strict(),
+    Device,
+  ),
+  'device.remove': method(
+    COMMISSIONERS,
+    z.object({ deviceId: z.string().max(200), ban: z.boolean().default(false) }).strict(),
+    Ok,
+  ),
+
+  'commissioning.status': method(OPERATORS, Empty, z.array(CommissioningState), READ),
+  /** the site CA that signs the broker's TLS certificate, for devices that pin it (not a secret) */
+  'mqtt.caCertificate': method(OPERATORS, Empty, z.object({ pem: z.string() }), READ),
+  'commissioning.open': method(
+    COMMISSIONERS,
+    z
+      .object({
+        adapter: z.string().max(64),
+        seconds: z.number().int().min(1).max(600).default(120),
+        /** a router to open the network through, where the family supports it */
+        via: z.string().max(200).nullable().default(null),
+        /** an install code (or its QR payload) for a device that joins only with one */
+        installCode: z.string().trim().min(1).max(200).optional(),
+      })
+      .strict(),
+    z.object({ openUntil: z.number().nullable() }),
+  ),
+  'commissioning.close': method(COMMISSIONERS, z.object({ adapter: z.string().max(64) }).strict(), Ok),
+  'commissioning.adopt': method(
+    COMMISSIONERS,
+    z
+      .object({
+        adapter: z.string().max(64),
+        candidateId: z.string().max(200),
+        name: z.string().trim().min(1).max(80).optional(),
+        zoneId: z.string().max(200).nullable().optional(),
+        /** bindkey / install code, for devices that need one; stored encrypted, never returned */
+        secret: z.string().max(512).optional(),
+      })
+      .strict(),
+    /** `connection`: for Wi-Fi (MQTT) devices, the settings to type into the device, shown once */
+    Device.extend({ connection: DeviceConnection.optional() }),
+  ),
+  'commissioning.retry': method(
+    COMMISSIONERS,
+    z.object({ adapter: z.string().max(64), candidateId: z.string().max(200) }).strict(),
+    Ok,
+  ),
+  /** the mesh of a family that has one (Zigbee): nodes and links with link quality */
+  'network.map': method(
+    OPERATORS,
+    z.object({ adapter: z.string().max(64) }).strict(),
+    z.object({
+      nodes: z.array(
+        z.object({
+          address: z.string(),
+          role: z.enum(['coordinator', 'router', 'end_device']),
+          label: z.string(),
+        }),
+      ),
+      links: z.array(z.object({ from: z.string(), to: z.string(), quality: z.number() })),
+    }),
+    READ,
+  ),
+
+  /** Zigbee OTA from a file the installer supplies (base64): checked against the device first */
+  'zigbee.ota.check': method(
+    COMMISSIONERS,
+    z.object({ deviceId: z.string().max(200), image: FirmwareImage }).strict(),
+    FirmwareCheck,
+  ),
+  /** runs to the end (progress as `firmware.progress` events); the outcome lands in the audit log */
+  'zigbee.ota.start': method(
+    COMMISSIONERS,
+    z.object({ deviceId: z.string().max(200), image: FirmwareImage }).strict(),
+    FirmwareCheck.extend({ swVersion: z.string().nullable() }),
+  ),
+  /** a switch's commands go straight to a light or a group, so it works with Truss down */
+  'zigbee.bind': method(
+    COMMISSIONERS,
+    z
+      .object({
+        deviceId: z.string().max(200),
+        targetDeviceId: z.string().max(200).optional(),
+        groupId: ZigbeeGroupId.optional(),
+        clusters: z
+          .array(z.enum(['genOnOff', 'genLevelCtrl', 'lightingColorCtrl', 'genScenes']))
+          .min(1)
+          .max(4),
+        unbind: z.boolean().default(false),
+      })
+      .strict()
+      .refine((p) => (p.targetDeviceId === undefined) !== (p.groupId === undefined), {
+        message: 'give either targetDeviceId or groupId',
+        path: ['targetDeviceId'],
+      }),
+    Ok,
+  ),
+  'zigbee.group': method(
+    COMMISSIONERS,
+    z.object({ deviceId: z.string().max(200), groupId: ZigbeeGroupId, member: z.boolean() }).strict(),
+    Ok,
+  ),
+} as const;
