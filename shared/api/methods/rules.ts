@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { EntityCommand } from '../../domain/command.ts';
-import { AutomationBundle, AutomationId, Rule, RuleStatus, Scene, Schedule, Trace } from '../../rules/index.ts';
+import {
+  AutomationBundle,
+  AutomationId,
+  Rule,
+  RuleStatus,
+  Scene,
+  Schedule,
+  Trace,
+} from '../../rules/index.ts';
 import { ALL_ROLES, method, OPERATORS, READ } from './method.ts';
 
 const Empty = z.object({}).strict();
