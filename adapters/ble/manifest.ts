@@ -30,7 +30,13 @@ export type BleAdapterConfig = z.infer<typeof BleAdapterConfig>;
 
 export const manifest: AdapterManifest<BleAdapterConfig> = {
   id: 'ble',
-  name: 'Bluetooth Low Energy sensors (BlueZ)',
+  name: 'Bluetooth LE',
+  description:
+    'BTHome, pvvx/ATC, Xiaomi MiBeacon and Ruuvi sensors, and GATT Environmental Sensing devices, through BlueZ',
   configSchema: BleAdapterConfig as z.ZodType<BleAdapterConfig>,
+  commissioning: {
+    verb: 'Scan',
+    hint: 'Sensors in range appear with their decoded values; encrypted ones ask for their bindkey.',
+  },
   needs: [],
 };

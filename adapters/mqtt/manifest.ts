@@ -20,7 +20,13 @@ export type MqttAdapterConfig = z.infer<typeof MqttAdapterConfig>;
 
 export const manifest: AdapterManifest<MqttAdapterConfig> = {
   id: 'mqtt',
-  name: 'MQTT devices (Home Assistant discovery)',
+  name: 'Wi-Fi / MQTT',
+  description:
+    'Home Assistant MQTT discovery (ESPHome too), Tasmota, Shelly Gen2+ and Zigbee2MQTT bridges, through the embedded broker',
   configSchema: MqttAdapterConfig as z.ZodType<MqttAdapterConfig>,
+  commissioning: {
+    verb: 'Open enrollment',
+    hint: 'Point the device at this broker without a password; it appears here when it announces itself.',
+  },
   needs: ['mqtt'],
 };

@@ -10,6 +10,7 @@ import type {
   CommissioningCandidate,
   DeviceLinks,
   FirmwareProgress,
+  LinkFunction,
   FirmwareUpdates,
   Logger,
   NetworkMap,
@@ -30,6 +31,20 @@ interface Known {
 }
 
 const RECONNECT_MS = [500, 1000, 2000, 5000, 15_000, 30_000];
+
+/** the ZCL clusters that carry each link function (ZCL spec, chapter 3: General, and 5: Lighting) */
+const LINK_CLUSTERS: Record<LinkFunction, string> = {
+  on_off: 'genOnOff',
+  level: 'genLevelCtrl',
+  color: 'lightingColorCtrl',
+  scenes: 'genScenes',
+};
+
+/** Zigbee group ids 0xFFF8-0xFFFF are reserved (ZCL spec, 3.6: Groups cluster) */
+function checkGroupId(groupId: number): void {
+  if (!Number.isInteger(groupId) || groupId < 1 || groupId > 0xfff7)
+    throw new AdapterRefusal(`Zigbee groups are numbered 1 to 65527 (0xFFF7); ${groupId} is not one.`);
+}
 
 /** herdsman's and the converters' loggers are process-wide: route them into the core's logger */
 function routeLibraryLogs(log: Logger): void {
@@ -188,10 +203,17 @@ export class ZigbeeAdapter implements AdapterInstance {
   }
 
   /**
-   * Device-to-device binding: `source` sends its `clusters` commands straight to `target` (a
+   * Device-to-device binding: `source` sends its commands for `functions` straight to `target` (a
    * device address or a group id), so a switch keeps working a light while Truss is down.
    */
-  async bind(source: string, target: string | number, clusters: string[], opts: { unbind?: boolean } = {}) {
+  async bind(
+    source: string,
+    target: string | number,
+    functions: LinkFunction[],
+    opts: { unbind?: boolean } = {},
+  ) {
+    if (typeof target === 'number') checkGroupId(target);
+    const clusters = functions.map((f) => LINK_CLUSTERS[f]);
     const c = this.#requireController();
     const from = c.getDeviceByIeeeAddr(source)?.endpoints[0];
     if (!from) throw new AdapterRefusal(`no device ${source}`, 'not_found');
@@ -208,6 +230,7 @@ export class ZigbeeAdapter implements AdapterInstance {
 
   /** group membership, so one command (or one bound switch) reaches every light in a room */
   async setGroupMembership(address: string, groupId: number, member: boolean): Promise<void> {
+    checkGroupId(groupId);
     const c = this.#requireController();
     const endpoint = c.getDeviceByIeeeAddr(address)?.endpoints[0];
     if (!endpoint) throw new AdapterRefusal(`no device ${address}`, 'not_found');

@@ -28,7 +28,14 @@ export type ZigbeeAdapterConfig = z.infer<typeof ZigbeeAdapterConfig>;
 
 export const manifest: AdapterManifest<ZigbeeAdapterConfig> = {
   id: 'zigbee',
-  name: 'Zigbee (zigbee-herdsman)',
+  name: 'Zigbee',
+  description:
+    'Zigbee 3.0 devices through a Z-Stack, EmberZNet, deCONZ, ZBOSS or ZiGate coordinator (zigbee-herdsman)',
   configSchema: ZigbeeAdapterConfig as z.ZodType<ZigbeeAdapterConfig>,
+  commissioning: {
+    verb: 'Permit joining',
+    hint: 'Reset or power on the device near a router; it joins, is interviewed, and appears here.',
+    preJoinSecret: { label: 'Install code or QR payload', placeholder: 'Z:00124B00...$I:83FED340...' },
+  },
   needs: [],
 };

@@ -11,7 +11,11 @@ import { useNow } from '../lib/use-now.ts';
 import { candidateOrder, useCommissioning } from '../store/commissioning-store.ts';
 import { useSessionObject } from '../store/context.ts';
 import type { SiteState } from '../store/site-store.ts';
-import { ADOPTED_PANELS, FAMILY_NAMES, FAMILY_TOOLS } from './commissioning/extensions.ts';
+import type { AdapterInfo } from '../../shared/api/methods/devices.ts';
+import { useAdapters } from '../store/adapters-store.ts';
+import { MqttCredentials } from './commissioning/MqttCredentials.tsx';
+import { NetworkMap } from './commissioning/NetworkMap.tsx';
+import { PreJoinSecret } from './commissioning/PreJoinSecret.tsx';
 
 const WINDOWS = [60, 120, 254] as const;
 
@@ -23,8 +27,9 @@ const WINDOWS = [60, 120, 254] as const;
 export function CommissioningPage({ site, canCommission }: { site: SiteState; canCommission: boolean }) {
   const session = useSessionObject();
   const { states, error } = useCommissioning(session);
+  const adapters = useAdapters(session);
   if (error) return <p className="error-text">{error}</p>;
-  if (!states) return <p className="muted">Loading…</p>;
+  if (!states || !adapters) return <p className="muted">Loading…</p>;
   return (
     <div className="stack" data-testid="commissioning-page">
       <h1>Commissioning</h1>
@@ -35,7 +40,13 @@ export function CommissioningPage({ site, canCommission }: { site: SiteState; ca
         </p>
       ) : null}
       {states.map((s) => (
-        <FamilySection key={s.adapter} state={s} site={site} canCommission={canCommission} />
+        <FamilySection
+          key={s.adapter}
+          state={s}
+          info={adapters[s.adapter]}
+          site={site}
+          canCommission={canCommission}
+        />
       ))}
     </div>
   );
@@ -43,10 +54,13 @@ export function CommissioningPage({ site, canCommission }: { site: SiteState; ca
 
 function FamilySection({
   state,
+  info,
   site,
   canCommission,
 }: {
   state: CommissioningState;
+  /** the family's manifest words and capabilities; absent only while the list loads */
+  info: AdapterInfo | undefined;
   site: SiteState;
   canCommission: boolean;
 }) {
@@ -56,12 +70,12 @@ function FamilySection({
   const open = useAction(() => session.call('commissioning.open', { adapter: state.adapter, seconds }));
   const close = useAction(() => session.call('commissioning.close', { adapter: state.adapter }));
   const remaining = state.openUntil ? Math.max(0, Math.round((state.openUntil - now) / 1000)) : 0;
-  const Tools = FAMILY_TOOLS[state.adapter];
+  const preJoin = info?.commissioning?.preJoinSecret;
   const candidates = [...state.candidates].sort(candidateOrder);
   return (
     <section className="card" data-testid={`commissioning-${state.adapter}`}>
       <div className="row">
-        <h3>{FAMILY_NAMES[state.adapter] ?? state.adapter}</h3>
+        <h3 title={info?.description}>{info?.name ?? state.adapter}</h3>
         <span className="spacer" />
         {remaining > 0 ? (
           <span className="badge badge-ok" data-testid={`window-${state.adapter}`}>
@@ -104,14 +118,18 @@ function FamilySection({
                 onClick={() => void open.run()}
                 data-testid={`open-${state.adapter}`}
               >
-                {state.adapter === 'ble' ? 'Scan' : 'Permit joining'}
+                {info?.commissioning?.verb ?? 'Open'}
               </button>
             </>
           )
         ) : null}
       </div>
       <ErrorText error={open.error ?? close.error} />
-      {Tools ? <Tools adapter={state.adapter} /> : null}
+      {info?.commissioning?.hint ? <p className="muted small">{info.commissioning.hint}</p> : null}
+      {canCommission && preJoin ? (
+        <PreJoinSecret adapter={state.adapter} label={preJoin.label} placeholder={preJoin.placeholder} />
+      ) : null}
+      {info?.capabilities.networkMap ? <NetworkMap adapter={state.adapter} /> : null}
       {candidates.length === 0 ? (
         <p className="muted small" data-testid={`no-candidates-${state.adapter}`}>
           {remaining > 0
@@ -167,7 +185,6 @@ function CandidateRow(props: {
   const [adopting, setAdopting] = useState(false);
   const [adopted, setAdopted] = useState<Device | null>(null);
   const retry = useAction(() => session.call('commissioning.retry', { adapter, candidateId: c.id }));
-  const Adopted = ADOPTED_PANELS[adapter];
   return (
     <>
       <tr data-testid={`candidate-${c.id}`} data-status={c.status}>
@@ -226,7 +243,8 @@ function CandidateRow(props: {
               Added <a href={href({ page: 'device', deviceId: adopted.id })}>{adopted.name}</a>
               {adopted.zoneId ? ` in ${zonePath(site, adopted.zoneId)}` : ''}.
             </p>
-            {Adopted ? <Adopted adapter={adapter} device={adopted} /> : null}
+            {/* families that hand out connection settings (Wi-Fi devices) show them once, here */}
+            <MqttCredentials adapter={adapter} device={adopted} />
           </td>
         </tr>
       ) : null}

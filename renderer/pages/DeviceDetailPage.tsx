@@ -21,7 +21,9 @@ import { Availability } from '../components/Availability.tsx';
 import { HistoryChart, RANGES } from '../components/HistoryChart.tsx';
 import type { RangeKey } from '../components/HistoryChart.tsx';
 import { ErrorText, FieldError } from '../components/ErrorText.tsx';
-import { ZigbeeDeviceTools } from './commissioning/ZigbeeDeviceTools.tsx';
+import { useAdapters } from '../store/adapters-store.ts';
+import { DeviceLinks } from './commissioning/DeviceLinks.tsx';
+import { FirmwareUpdate } from './commissioning/FirmwareUpdate.tsx';
 
 type Props = { site: SiteState; deviceId: string; user: PublicUser; canControl: boolean };
 
@@ -31,6 +33,8 @@ export function DeviceDetailPage({ site, deviceId, user, canControl }: Props) {
   const [range, setRange] = useState<RangeKey>('1h');
   const entities = useMemo(() => entitiesByDevice(site).get(deviceId) ?? [], [site, deviceId]);
   const canCommission = roleAllows(METHODS['device.update'].access, user.role);
+  const adapters = useAdapters(useSessionObject());
+  const family = device ? adapters?.[device.adapter] : undefined;
 
   if (!device) {
     return (
@@ -110,8 +114,12 @@ export function DeviceDetailPage({ site, deviceId, user, canControl }: Props) {
           </table>
         </section>
       </div>
-      {canCommission && device.adapter === 'zigbee' ? (
-        <ZigbeeDeviceTools site={site} deviceId={device.id} />
+      {canCommission && family && (family.capabilities.firmware || family.capabilities.links) ? (
+        <section className="card" data-testid="device-maintenance">
+          <h3>{family.name} maintenance</h3>
+          {family.capabilities.firmware ? <FirmwareUpdate deviceId={device.id} /> : null}
+          {family.capabilities.links ? <DeviceLinks site={site} deviceId={device.id} /> : null}
+        </section>
       ) : null}
       {chartable.length > 0 ? (
         <section className="history">

@@ -176,15 +176,26 @@ export interface FirmwareUpdates {
   ): Promise<FirmwareCheck & { swVersion: string | null }>;
 }
 
-/** Mesh families where devices talk to each other directly (Zigbee bindings and groups). */
+/**
+ * What a link carries, in the domain's words; each family maps them onto its protocol (Zigbee:
+ * genOnOff, genLevelCtrl, lightingColorCtrl, genScenes).
+ */
+export const LINK_FUNCTIONS = ['on_off', 'level', 'color', 'scenes'] as const;
+export type LinkFunction = (typeof LINK_FUNCTIONS)[number];
+
+/**
+ * Families where devices talk to each other directly, so a switch works with Truss down (Zigbee
+ * bindings and groups).
+ */
 export interface DeviceLinks {
-  /** `source` sends its `clusters` commands straight to `target` (a device address or a group id) */
+  /** `source` sends its `functions` commands straight to `target` (a device address or a group number) */
   bind(
     source: string,
     target: string | number,
-    clusters: string[],
+    functions: LinkFunction[],
     opts?: { unbind?: boolean },
   ): Promise<void>;
+  /** refuses (AdapterRefusal) a group number outside the family's range */
   setGroupMembership(address: string, groupId: number, member: boolean): Promise<void>;
 }
 
@@ -251,9 +262,24 @@ export interface AdapterInstance {
 
 export interface AdapterManifest<Config> {
   id: string;
+  /** what installers call the family: "Zigbee", "Bluetooth LE", "Wi-Fi / MQTT" */
   name: string;
+  /** one line on what it speaks and through what */
+  description: string;
   configSchema: z.ZodType<Config>;
   needs: ReadonlyArray<'mqtt'>;
+  /** how the family pairs devices, in the words the commissioning page shows; absent when it does not */
+  commissioning?: {
+    /** the button that opens the network: "Permit joining", "Scan", "Open enrollment" */
+    verb: string;
+    /** what the installer does while it is open */
+    hint: string;
+    /**
+     * a key some devices need before they may join (given with `commissioning.open`), e.g. a Zigbee
+     * install code; keys given at adoption are asked per candidate instead
+     */
+    preJoinSecret?: { label: string; placeholder: string };
+  };
 }
 
 export interface AdapterModule<Config = unknown> {

@@ -12,6 +12,7 @@ import type {
   CommissioningCandidate,
   DeviceConnectionSettings,
   FirmwareCheck,
+  LinkFunction,
   MqttCommissioningHook,
   NetworkMap,
 } from '../../../shared/adapter/contract.ts';
@@ -19,6 +20,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EventBus } from '../bus/event-bus.ts';
 import type { EntityCommand } from '../../../shared/domain/command.ts';
+import type { AdapterInfo } from '../../../shared/api/methods/devices.ts';
 import { CoreError } from '../errors.ts';
 import type { ModuleHealth } from '../module.ts';
 import type { DeviceRegistry } from '../registry/device-registry.ts';
@@ -206,6 +208,25 @@ export class AdapterHost {
       : { status: 'degraded', detail: bad.map((b) => `${b.id}: ${b.h.detail ?? b.h.status}`).join('; ') };
   }
 
+  /** the running families as the UI needs them: names, commissioning words, capabilities, health */
+  list(): AdapterInfo[] {
+    return this.#running.map(({ id, instance }) => {
+      const m = this.#selections.find((x) => x.module.manifest.id === id)!.module.manifest;
+      return {
+        id,
+        name: m.name,
+        description: m.description,
+        commissioning: instance.commissioning && m.commissioning ? m.commissioning : null,
+        capabilities: {
+          firmware: instance.firmware !== undefined,
+          links: instance.links !== undefined,
+          networkMap: instance.networkMap !== undefined,
+        },
+        health: instance.health(),
+      };
+    });
+  }
+
   diagnostics(): Record<string, unknown> {
     return Object.fromEntries(this.#running.map((r) => [r.id, r.instance.diagnostics()]));
   }
@@ -350,7 +371,7 @@ export class AdapterHost {
   async bind(
     deviceId: string,
     target: { deviceId: string } | { groupId: number },
-    clusters: string[],
+    functions: LinkFunction[],
     unbind: boolean,
   ): Promise<void> {
     const { device, links } = this.#linksOf(deviceId);
@@ -363,7 +384,7 @@ export class AdapterHost {
         throw new CoreError('bad_request', `${device.name} and ${t.name} are on different networks.`);
       to = t.address;
     }
-    await asCoreRefusal(() => links.bind(device.address, to, clusters, { unbind }));
+    await asCoreRefusal(() => links.bind(device.address, to, functions, { unbind }));
   }
 
   async setGroupMembership(deviceId: string, groupId: number, member: boolean): Promise<void> {

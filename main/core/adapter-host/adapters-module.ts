@@ -1,20 +1,11 @@
 import { CoreError } from '../errors.ts';
-import { defineModule, type ModuleContext } from '../module.ts';
+import { defineModule } from '../module.ts';
 import { AdapterHost, type AdapterSelection } from './adapter-host.ts';
 
 declare module '../module.ts' {
   interface ModuleApis {
     adapters: AdapterHost;
   }
-}
-
-/** the zigbee.* methods act on Zigbee devices only */
-function zigbeeDevice(ctx: ModuleContext, deviceId: string): string {
-  const device = ctx.use('registry').devices.get(deviceId);
-  if (!device) throw new CoreError('not_found', `No device ${deviceId}.`);
-  if (device.adapter !== 'zigbee')
-    throw new CoreError('bad_request', `${device.name} is not a Zigbee device.`);
-  return device.id;
 }
 
 /**
@@ -81,20 +72,19 @@ export function adaptersModule(selections: AdapterSelection[]) {
             return { ok: true };
           },
           'network.map': async (p) => adapters.networkMap(p.adapter),
-          'zigbee.ota.check': async (p) =>
-            adapters.firmwareCheck(zigbeeDevice(ctx, p.deviceId), Buffer.from(p.image, 'base64')),
-          'zigbee.ota.start': async (p) =>
-            adapters.firmwareUpdate(zigbeeDevice(ctx, p.deviceId), Buffer.from(p.image, 'base64')),
-          'zigbee.bind': async (p) => {
+          'adapters.list': async () => adapters.list(),
+          'device.firmware.check': async (p) =>
+            adapters.firmwareCheck(p.deviceId, Buffer.from(p.image, 'base64')),
+          'device.firmware.update': async (p) =>
+            adapters.firmwareUpdate(p.deviceId, Buffer.from(p.image, 'base64')),
+          'device.links.bind': async (p) => {
             const target =
-              p.targetDeviceId === undefined
-                ? { groupId: p.groupId! }
-                : { deviceId: zigbeeDevice(ctx, p.targetDeviceId) };
-            await adapters.bind(zigbeeDevice(ctx, p.deviceId), target, p.clusters, p.unbind);
+              p.targetDeviceId === undefined ? { groupId: p.groupId! } : { deviceId: p.targetDeviceId };
+            await adapters.bind(p.deviceId, target, p.functions, p.unbind);
             return { ok: true };
           },
-          'zigbee.group': async (p) => {
-            await adapters.setGroupMembership(zigbeeDevice(ctx, p.deviceId), p.groupId, p.member);
+          'device.links.group': async (p) => {
+            await adapters.setGroupMembership(p.deviceId, p.groupId, p.member);
             return { ok: true };
           },
         },

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { Device } from '../../domain/device.ts';
 import { EntityCommand } from '../../domain/command.ts';
 import { CommissioningState, DeviceConnection } from '../commissioning.ts';
-import { COMMISSIONERS, method, OPERATORS, READ } from './method.ts';
+import { LINK_FUNCTIONS } from '../../adapter/contract.ts';
+import { ALL_ROLES, COMMISSIONERS, method, OPERATORS, READ } from './method.ts';
 
 const Empty = z.object({}).strict();
 const Ok = z.object({ ok: z.literal(true) });
@@ -23,7 +24,25 @@ export const FirmwareCheck = z.object({
   label: z.string(),
 });
 export type FirmwareCheck = z.infer<typeof FirmwareCheck>;
-const ZigbeeGroupId = z.number().int().min(1).max(0xfff7);
+/** a group number; each family checks its own range (Zigbee: 1-0xFFF7) */
+const GroupId = z.number().int().min(1).max(0xffff);
+
+/** A device family as the UI needs to know it: names, how it pairs, what it offers, its health. */
+export const AdapterInfo = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string(),
+  commissioning: z
+    .object({
+      verb: z.string(),
+      hint: z.string(),
+      preJoinSecret: z.object({ label: z.string(), placeholder: z.string() }).optional(),
+    })
+    .nullable(),
+  capabilities: z.object({ firmware: z.boolean(), links: z.boolean(), networkMap: z.boolean() }),
+  health: z.object({ status: z.string(), detail: z.string().nullable() }),
+});
+export type AdapterInfo = z.infer<typeof AdapterInfo>;
 
 /** Devices: commands, naming and placement, commissioning, and what families offer beyond that. */
 export const DEVICE_METHODS = {
@@ -104,30 +123,30 @@ export const DEVICE_METHODS = {
     READ,
   ),
 
-  /** Zigbee OTA from a file the installer supplies (base64): checked against the device first */
-  'zigbee.ota.check': method(
+  /** the device families running, with what each offers (the UI builds its pages from this) */
+  'adapters.list': method(ALL_ROLES, Empty, z.array(AdapterInfo), READ),
+
+  /** a firmware file the installer supplies (base64), checked against the device; sends nothing to it */
+  'device.firmware.check': method(
     COMMISSIONERS,
     z.object({ deviceId: z.string().max(200), image: FirmwareImage }).strict(),
     FirmwareCheck,
   ),
   /** runs to the end (progress as `firmware.progress` events); the outcome lands in the audit log */
-  'zigbee.ota.start': method(
+  'device.firmware.update': method(
     COMMISSIONERS,
     z.object({ deviceId: z.string().max(200), image: FirmwareImage }).strict(),
     FirmwareCheck.extend({ swVersion: z.string().nullable() }),
   ),
-  /** a switch's commands go straight to a light or a group, so it works with Truss down */
-  'zigbee.bind': method(
+  /** a switch's commands go straight to another device or a group, so it works with Truss down */
+  'device.links.bind': method(
     COMMISSIONERS,
     z
       .object({
         deviceId: z.string().max(200),
         targetDeviceId: z.string().max(200).optional(),
-        groupId: ZigbeeGroupId.optional(),
-        clusters: z
-          .array(z.enum(['genOnOff', 'genLevelCtrl', 'lightingColorCtrl', 'genScenes']))
-          .min(1)
-          .max(4),
+        groupId: GroupId.optional(),
+        functions: z.array(z.enum(LINK_FUNCTIONS)).min(1).max(LINK_FUNCTIONS.length),
         unbind: z.boolean().default(false),
       })
       .strict()
@@ -137,9 +156,9 @@ export const DEVICE_METHODS = {
       }),
     Ok,
   ),
-  'zigbee.group': method(
+  'device.links.group': method(
     COMMISSIONERS,
-    z.object({ deviceId: z.string().max(200), groupId: ZigbeeGroupId, member: z.boolean() }).strict(),
+    z.object({ deviceId: z.string().max(200), groupId: GroupId, member: z.boolean() }).strict(),
     Ok,
   ),
 } as const;

@@ -250,12 +250,12 @@ describe('zigbee adapter against the ZNP emulator (real herdsman + converters)',
     const remote = remoteSwitch();
     await commission(remote);
     const light = dimmableLight().ieee;
-    await adapter.bind(remote.ieee, light, ['genOnOff']);
+    await adapter.bind(remote.ieee, light, ['on_off']);
     const toLight = { cluster: 6, target: { ieee: light, endpoint: 1 } };
     // configure already bound the remote to the coordinator; ours comes on top
     expect(emu.bindingsOf(remote.ieee)).toContainEqual(toLight);
     await adapter.setGroupMembership(meteringPlug().ieee, 42, true);
-    await adapter.bind(remote.ieee, 42, ['genOnOff']);
+    await adapter.bind(remote.ieee, 42, ['on_off']);
     await adapter.execute(light, 'light', { type: 'turn_off' });
     await until(() => emu.device(light)?.values(1, 'genOnOff').onOff === 0, 3000, 'light off');
 
@@ -266,7 +266,7 @@ describe('zigbee adapter against the ZNP emulator (real herdsman + converters)',
     adapter = newAdapter(emu.url);
     await adapter.start();
     await adapter.ready();
-    await adapter.bind(remote.ieee, light, ['genOnOff'], { unbind: true });
+    await adapter.bind(remote.ieee, light, ['on_off'], { unbind: true });
     expect(emu.bindingsOf(remote.ieee)).not.toContainEqual(toLight);
     expect(emu.bindingsOf(remote.ieee)).toContainEqual({ cluster: 6, target: { group: 42 } });
   }, 20_000);

@@ -47,13 +47,32 @@ const plugFile = (over: Partial<Parameters<typeof buildOtaFile>[0]> = {}) =>
     ...over,
   });
 
+describe('device families by capability', () => {
+  it('lists each running family with its words and what it offers, from its manifest and instance', async () => {
+    const r = await t.call('adapters.list', {}, token);
+    expect(r.status).toBe(200);
+    const byId = Object.fromEntries((r.body.result as { id: string }[]).map((a) => [a.id, a]));
+    expect(byId.zigbee).toMatchObject({
+      name: 'Zigbee',
+      commissioning: { verb: 'Permit joining', preJoinSecret: { label: 'Install code or QR payload' } },
+      capabilities: { firmware: true, links: true, networkMap: true },
+      health: { status: 'ok' },
+    });
+    expect(byId.mqtt).toMatchObject({
+      name: 'Wi-Fi / MQTT',
+      commissioning: { verb: 'Open enrollment' },
+      capabilities: { firmware: false, links: false, networkMap: false },
+    });
+  });
+});
+
 describe('zigbee OTA from a supplied file', () => {
   it('checks, then updates end to end with progress events; the device runs the new version', async () => {
     const plug = await deviceAt(meteringPlug().ieee);
     const sim = emulator().device(meteringPlug().ieee)!;
     expect(sim.ota.fileVersion).toBe(0x01000000);
 
-    const check = await t.call('zigbee.ota.check', { deviceId: plug.id, image: b64(plugFile()) }, token);
+    const check = await t.call('device.firmware.check', { deviceId: plug.id, image: b64(plugFile()) }, token);
     expect(check.status).toBe(200);
     expect(check.body.result).toMatchObject({
       manufacturerCode: EMULATED_MANUFACTURER_CODE,
@@ -65,7 +84,7 @@ describe('zigbee OTA from a supplied file', () => {
     expect(sim.otaBlocksRequested).toBe(0);
     // Real images run to hundreds of kB: a signed-in caller's 1.5 MB file fits in one call.
     const large = await t.call(
-      'zigbee.ota.check',
+      'device.firmware.check',
       { deviceId: plug.id, image: b64(plugFile({ payloadBytes: 1_500_000 })) },
       token,
     );
@@ -77,7 +96,7 @@ describe('zigbee OTA from a supplied file', () => {
     probe.send({ t: 'hello', token });
     await probe.waitFor((f) => f.t === 'snapshot');
     const started = Date.now();
-    const r = await t.call('zigbee.ota.start', { deviceId: plug.id, image: b64(plugFile()) }, token);
+    const r = await t.call('device.firmware.update', { deviceId: plug.id, image: b64(plugFile()) }, token);
     expect(r.status).toBe(200);
     expect(r.body.result).toMatchObject({ newVersion: 0x02010000, swVersion: '2.1.0' });
     expect(Date.now() - started).toBeLessThan(30_000);
@@ -101,13 +120,13 @@ describe('zigbee OTA from a supplied file', () => {
       outcome: string;
       target: string;
     }[];
-    expect(audit.find((a) => a.action === 'zigbee.ota.start')).toMatchObject({
+    expect(audit.find((a) => a.action === 'device.firmware.update')).toMatchObject({
       outcome: 'ok',
       target: `deviceId=${plug.id}`,
     });
 
     // the same file again is not newer: refused
-    const again = await t.call('zigbee.ota.check', { deviceId: plug.id, image: b64(plugFile()) }, token);
+    const again = await t.call('device.firmware.check', { deviceId: plug.id, image: b64(plugFile()) }, token);
     expect(again.status).toBe(400);
     expect(again.body.error.message).toMatch(/not newer/);
   }, 60_000);
@@ -116,9 +135,9 @@ describe('zigbee OTA from a supplied file', () => {
     const valve = await deviceAt(radiatorValve().ieee);
     const file = b64(plugFile({ fileVersion: 0x01020000, payloadBytes: 600 }));
     const [first, second] = await Promise.all([
-      t.call('zigbee.ota.start', { deviceId: valve.id, image: file }, token),
+      t.call('device.firmware.update', { deviceId: valve.id, image: file }, token),
       new Promise((r) => setTimeout(r, 300)).then(() =>
-        t.call('zigbee.ota.start', { deviceId: valve.id, image: file }, token),
+        t.call('device.firmware.update', { deviceId: valve.id, image: file }, token),
       ),
     ]);
     expect(first.status).toBe(200);
@@ -132,14 +151,14 @@ describe('zigbee OTA from a supplied file', () => {
     const sim = emulator().device(dimmableLight().ieee)!;
     const before = sim.otaBlocksRequested;
     const wrongMaker = await t.call(
-      'zigbee.ota.start',
+      'device.firmware.update',
       { deviceId: light.id, image: b64(plugFile({ manufacturerCode: 0x117c })) },
       token,
     );
     expect(wrongMaker.status).toBe(400);
     expect(wrongMaker.body.error.message).toMatch(/manufacturer 0x117c.*made by 0x1037/);
     const wrongType = await t.call(
-      'zigbee.ota.start',
+      'device.firmware.update',
       { deviceId: light.id, image: b64(plugFile({ imageType: 0x2101 })) },
       token,
     );
@@ -152,7 +171,7 @@ describe('zigbee OTA from a supplied file', () => {
       outcome: string;
       detail: string | null;
     }[];
-    expect(audit[0]).toMatchObject({ action: 'zigbee.ota.start', outcome: 'error' });
+    expect(audit[0]).toMatchObject({ action: 'device.firmware.update', outcome: 'error' });
     expect(audit[0]!.detail).toMatch(/image type/);
   }, 30_000);
 
@@ -169,23 +188,31 @@ describe('zigbee OTA from a supplied file', () => {
     ];
     for (const [file, why] of cases) {
       const r = await t.call(
-        'zigbee.ota.start',
+        'device.firmware.update',
         { deviceId: light.id, image: typeof file === 'string' ? file : b64(file) },
         token,
       );
       expect(r.status).toBe(400);
       expect(r.body.error.message).toMatch(why);
     }
-    const notB64 = await t.call('zigbee.ota.check', { deviceId: light.id, image: '%%%not base64%%%' }, token);
+    const notB64 = await t.call(
+      'device.firmware.check',
+      { deviceId: light.id, image: '%%%not base64%%%' },
+      token,
+    );
     expect(notB64.status).toBe(400);
     expect(JSON.stringify(notB64.body.error)).toMatch(/base64/);
-    const huge = await t.call('zigbee.ota.check', { deviceId: light.id, image: 'A'.repeat(200_000) }, token);
+    const huge = await t.call(
+      'device.firmware.check',
+      { deviceId: light.id, image: 'A'.repeat(200_000) },
+      token,
+    );
     expect(huge.status).toBe(400);
     const sensor = await deviceAt(temperatureHumiditySensor().ieee);
-    const noOta = await t.call('zigbee.ota.check', { deviceId: sensor.id, image: b64(good) }, token);
+    const noOta = await t.call('device.firmware.check', { deviceId: sensor.id, image: b64(good) }, token);
     expect(noOta.status).toBe(400);
     expect(noOta.body.error.message).toMatch(/does not take firmware updates/);
-    const nobody = await t.call('zigbee.ota.check', { deviceId: 'nope', image: b64(good) }, token);
+    const nobody = await t.call('device.firmware.check', { deviceId: 'nope', image: b64(good) }, token);
     expect(nobody.status).toBe(404);
     expect(sim.otaBlocksRequested).toBe(before);
   }, 30_000);
@@ -227,8 +254,8 @@ describe('zigbee bindings and groups through the API', () => {
     const lightOnOff = () => emulator().device(dimmableLight().ieee)!.values(1, 'genOnOff').onOff;
 
     const bound = await t.call(
-      'zigbee.bind',
-      { deviceId: remote.id, targetDeviceId: light.id, clusters: ['genOnOff', 'genLevelCtrl'] },
+      'device.links.bind',
+      { deviceId: remote.id, targetDeviceId: light.id, functions: ['on_off', 'level'] },
       token,
     );
     expect(bound.status).toBe(200);
@@ -238,53 +265,69 @@ describe('zigbee bindings and groups through the API', () => {
     emulator().press(remoteSpec.ieee, 'off');
     expect(lightOnOff()).toBe(0);
 
-    const grouped = await t.call('zigbee.group', { deviceId: light.id, groupId: 7, member: true }, token);
+    const grouped = await t.call(
+      'device.links.group',
+      { deviceId: light.id, groupId: 7, member: true },
+      token,
+    );
     expect(grouped.status).toBe(200);
     expect(emulator().device(dimmableLight().ieee)!.groups.has(7)).toBe(true);
     await t.call(
-      'zigbee.bind',
-      { deviceId: remote.id, targetDeviceId: light.id, clusters: ['genOnOff', 'genLevelCtrl'], unbind: true },
+      'device.links.bind',
+      { deviceId: remote.id, targetDeviceId: light.id, functions: ['on_off', 'level'], unbind: true },
       token,
     );
     expect(bindingsTo(dimmableLight().ieee)).toEqual([]);
     const toGroup = await t.call(
-      'zigbee.bind',
-      { deviceId: remote.id, groupId: 7, clusters: ['genOnOff'] },
+      'device.links.bind',
+      { deviceId: remote.id, groupId: 7, functions: ['on_off'] },
       token,
     );
     expect(toGroup.status).toBe(200);
     emulator().press(remoteSpec.ieee, 'on');
     expect(lightOnOff()).toBe(1);
-    const left = await t.call('zigbee.group', { deviceId: light.id, groupId: 7, member: false }, token);
+    const left = await t.call('device.links.group', { deviceId: light.id, groupId: 7, member: false }, token);
     expect(left.status).toBe(200);
     expect(emulator().device(dimmableLight().ieee)!.groups.has(7)).toBe(false);
     emulator().press(remoteSpec.ieee, 'off');
     expect(lightOnOff()).toBe(1);
 
     const audit = (await t.call('audit.list', { limit: 10 }, token)).body.result as { action: string }[];
-    expect(audit.map((a) => a.action)).toContain('zigbee.group');
+    expect(audit.map((a) => a.action)).toContain('device.links.group');
 
     // hostile or wrong requests: clear errors, nothing changed
     const both = await t.call(
-      'zigbee.bind',
-      { deviceId: remote.id, targetDeviceId: light.id, groupId: 7, clusters: ['genOnOff'] },
+      'device.links.bind',
+      { deviceId: remote.id, targetDeviceId: light.id, groupId: 7, functions: ['on_off'] },
       token,
     );
     expect(both.status).toBe(400);
-    const badCluster = await t.call(
-      'zigbee.bind',
-      { deviceId: remote.id, targetDeviceId: light.id, clusters: ['msTemperatureMeasurement'] },
+    const badFunction = await t.call(
+      'device.links.bind',
+      { deviceId: remote.id, targetDeviceId: light.id, functions: ['msTemperatureMeasurement'] },
       token,
     );
-    expect(badCluster.status).toBe(400);
-    const badGroup = await t.call('zigbee.group', { deviceId: light.id, groupId: 0, member: true }, token);
+    expect(badFunction.status).toBe(400);
+    const badGroup = await t.call(
+      'device.links.group',
+      { deviceId: light.id, groupId: 0, member: true },
+      token,
+    );
     expect(badGroup.status).toBe(400);
-    const notZigbee = (await snapshot()).devices.find((d) => d.adapter !== 'zigbee');
-    if (notZigbee) {
-      const r = await t.call('zigbee.group', { deviceId: notZigbee.id, groupId: 7, member: true }, token);
-      expect(r.status).toBe(400);
-      expect(r.body.error.message).toMatch(/not a Zigbee device/);
-    }
+    // a group number the API takes but Zigbee reserves (ZCL 3.6: 0xFFF8-0xFFFF): the adapter refuses it
+    const reserved = await t.call(
+      'device.links.group',
+      { deviceId: light.id, groupId: 0xfff8, member: true },
+      token,
+    );
+    expect(reserved.status).toBe(400);
+    expect(reserved.body.error.message).toMatch(/Zigbee groups are numbered 1 to 65527/);
+    // a family without links: the capability is missing, said plainly
+    const noLinks = (await snapshot()).devices.find((d) => d.adapter === 'mqtt');
+    expect(noLinks).toBeDefined();
+    const r = await t.call('device.links.group', { deviceId: noLinks!.id, groupId: 7, member: true }, token);
+    expect(r.status).toBe(400);
+    expect(r.body.error.message).toMatch(/The mqtt adapter has no bindings or groups/);
     expect(bindingsTo('"group":7}').map((b) => b.cluster)).toEqual([0x0006]);
     expect(bindingsTo(dimmableLight().ieee)).toEqual([]);
   }, 60_000);

@@ -8,24 +8,27 @@ import { useSessionObject } from '../../store/context.ts';
  * Direct links in the mesh: bind this switch to a light (or a group) so it works with Truss
  * down, and put this device into or out of a group.
  */
-export function ZigbeeLinks({ site, deviceId }: { site: SiteState; deviceId: string }) {
+export function DeviceLinks({ site, deviceId }: { site: SiteState; deviceId: string }) {
   const session = useSessionObject();
-  const others = Object.values(site.devices).filter((d) => d.adapter === 'zigbee' && d.id !== deviceId);
+  // links stay inside one family's network
+  const family = site.devices[deviceId]?.adapter;
+  const others = Object.values(site.devices).filter((d) => d.adapter === family && d.id !== deviceId);
   const [target, setTarget] = useState('');
   const [groupId, setGroupId] = useState('1');
   const [message, setMessage] = useState<string | null>(null);
   const group = Number(groupId);
-  const groupValid = Number.isInteger(group) && group >= 1 && group <= 0xfff7;
+  // the family checks its own range (Zigbee reserves 0xFFF8-0xFFFF) and says so
+  const groupValid = Number.isInteger(group) && group >= 1 && group <= 0xffff;
 
   const bind = useAction(async (unbind: boolean) => {
     setMessage(null);
     const to = target.startsWith('group:')
       ? { groupId: Number(target.slice(6)) }
       : { targetDeviceId: target };
-    await session.call('zigbee.bind', {
+    await session.call('device.links.bind', {
       deviceId,
       ...to,
-      clusters: ['genOnOff', 'genLevelCtrl'],
+      functions: ['on_off', 'level'],
       unbind,
     });
     const name = target.startsWith('group:') ? `group ${target.slice(6)}` : site.devices[target]?.name;
@@ -33,17 +36,17 @@ export function ZigbeeLinks({ site, deviceId }: { site: SiteState; deviceId: str
   });
   const membership = useAction(async (member: boolean) => {
     setMessage(null);
-    await session.call('zigbee.group', { deviceId, groupId: group, member });
+    await session.call('device.links.group', { deviceId, groupId: group, member });
     setMessage(member ? `Added to group ${group}.` : `Removed from group ${group}.`);
   });
 
   return (
-    <div className="stack" data-testid="zigbee-links">
+    <div className="stack" data-testid="device-links">
       <h4>Bindings and groups</h4>
       <div className="row">
         <label>
           Bind on/off and dimming to{' '}
-          <select value={target} onChange={(e) => setTarget(e.target.value)} data-testid="zigbee-bind-target">
+          <select value={target} onChange={(e) => setTarget(e.target.value)} data-testid="links-bind-target">
             <option value="">choose…</option>
             {others.map((d) => (
               <option key={d.id} value={d.id}>
@@ -60,17 +63,17 @@ export function ZigbeeLinks({ site, deviceId }: { site: SiteState; deviceId: str
           Unbind
         </button>
       </div>
-      <ErrorText error={bind.error} testId="zigbee-bind-error" />
+      <ErrorText error={bind.error} testId="links-bind-error" />
       <div className="row">
         <label>
           Group{' '}
           <input
             type="number"
             min={1}
-            max={0xfff7}
+            max={0xffff}
             value={groupId}
             onChange={(e) => setGroupId(e.target.value)}
-            data-testid="zigbee-group-id"
+            data-testid="links-group-id"
           />
         </label>
         <button
@@ -88,8 +91,8 @@ export function ZigbeeLinks({ site, deviceId }: { site: SiteState; deviceId: str
           Remove from group
         </button>
       </div>
-      <ErrorText error={membership.error} testId="zigbee-group-error" />
-      {message ? <p data-testid="zigbee-links-message">{message}</p> : null}
+      <ErrorText error={membership.error} testId="links-group-error" />
+      {message ? <p data-testid="device-links-message">{message}</p> : null}
     </div>
   );
 }

@@ -15,11 +15,11 @@ function qualityColour(q: number): string {
 }
 
 /**
- * The Zigbee mesh as its routers report it (LQI tables): coordinator in the middle, routers on
+ * A mesh as its routers report it (Zigbee: LQI tables): coordinator in the middle, routers on
  * the inner ring, end devices outside, lines coloured by link quality, and the weakest links
  * listed, which is where an installer adds a router.
  */
-export function ZigbeeNetworkMap({ adapter }: { adapter: string }) {
+export function NetworkMap({ adapter }: { adapter: string }) {
   const session = useSessionObject();
   const [map, setMap] = useState<NetworkMap | null>(null);
   const load = useAction(async () => setMap(await session.call('network.map', { adapter })));
@@ -39,7 +39,7 @@ export function ZigbeeNetworkMap({ adapter }: { adapter: string }) {
   const label = (address: string) => map?.nodes.find((n) => n.address === address)?.label ?? address;
   const weakest = map ? [...map.links].sort((a, b) => a.quality - b.quality).slice(0, 5) : [];
   return (
-    <div className="stack" data-testid="zigbee-network-map">
+    <div className="stack" data-testid="network-map">
       <div className="row">
         <button type="button" onClick={() => void load.run()} disabled={load.busy}>
           {map ? 'Refresh network map' : 'Show network map'}
@@ -50,7 +50,7 @@ export function ZigbeeNetworkMap({ adapter }: { adapter: string }) {
           </span>
         ) : null}
       </div>
-      <ErrorText error={load.error} testId="zigbee-network-map-error" />
+      <ErrorText error={load.error} testId="network-map-error" />
       {map ? (
         <>
           <svg viewBox={`0 0 ${SIZE} ${SIZE}`} width={SIZE} height={SIZE} role="img" aria-label="Zigbee mesh">
@@ -80,7 +80,7 @@ export function ZigbeeNetworkMap({ adapter }: { adapter: string }) {
                   cy={p.y}
                   r={n.role === 'coordinator' ? 9 : n.role === 'router' ? 6 : 4}
                   fill={n.role === 'end_device' ? 'var(--muted, #888)' : 'var(--accent, #1565c0)'}
-                  data-testid={`zigbee-node-${n.role}`}
+                  data-testid={`network-node-${n.role}`}
                 >
                   <title>{`${n.label} (${n.role.replace('_', ' ')})`}</title>
                 </circle>

@@ -7,7 +7,7 @@ import { ErrorText } from '../../components/ErrorText.tsx';
 import { useAction } from '../../lib/use-action.ts';
 import { useSessionObject } from '../../store/context.ts';
 
-type Check = Result<'zigbee.ota.check'>;
+type Check = Result<'device.firmware.check'>;
 
 /** an OTA over a mesh takes minutes; the call answers when the device runs the new version */
 const UPDATE_TIMEOUT_MS = 60 * 60 * 1000;
@@ -33,7 +33,7 @@ function toBase64(bytes: Uint8Array): string {
  * Firmware update from a file the installer brings: pick the .ota file, see whether it fits the
  * device (maker, image type, newer version), then run it with a progress bar.
  */
-export function ZigbeeOta({ deviceId }: { deviceId: string }) {
+export function FirmwareUpdate({ deviceId }: { deviceId: string }) {
   const session = useSessionObject();
   const [image, setImage] = useState<{ name: string; base64: string } | null>(null);
   const [tooBig, setTooBig] = useState<string | null>(null);
@@ -50,14 +50,14 @@ export function ZigbeeOta({ deviceId }: { deviceId: string }) {
   );
 
   const runCheck = useAction(async (base64: string) => {
-    setCheck(await session.call('zigbee.ota.check', { deviceId, image: base64 }));
+    setCheck(await session.call('device.firmware.check', { deviceId, image: base64 }));
   });
   const runUpdate = useAction(async () => {
     if (!image) return;
     setProgress(0);
     setDone(null);
     const r = await session.client.call(
-      'zigbee.ota.start',
+      'device.firmware.update',
       { deviceId, image: image.base64 },
       { timeoutMs: UPDATE_TIMEOUT_MS },
     );
@@ -86,7 +86,7 @@ export function ZigbeeOta({ deviceId }: { deviceId: string }) {
   };
 
   return (
-    <div className="stack" data-testid="zigbee-ota">
+    <div className="stack" data-testid="firmware">
       <h4>Firmware update</h4>
       <label>
         OTA file{' '}
@@ -95,13 +95,13 @@ export function ZigbeeOta({ deviceId }: { deviceId: string }) {
           accept=".ota,.zigbee,.bin,application/octet-stream"
           onChange={(ev) => void pick(ev)}
           disabled={runUpdate.busy}
-          data-testid="zigbee-ota-file"
+          data-testid="firmware-file"
         />
       </label>
       {tooBig ? <p className="error">{tooBig}</p> : null}
-      <ErrorText error={runCheck.error} testId="zigbee-ota-check-error" />
+      <ErrorText error={runCheck.error} testId="firmware-check-error" />
       {check ? (
-        <div data-testid="zigbee-ota-check">
+        <div data-testid="firmware-check">
           <p>
             {check.label || image?.name}: version {hex(check.currentVersion, 8)} → {hex(check.newVersion, 8)}{' '}
             <span className="muted small">
@@ -115,12 +115,12 @@ export function ZigbeeOta({ deviceId }: { deviceId: string }) {
         </div>
       ) : null}
       {progress !== null && (runUpdate.busy || done) ? (
-        <progress max={100} value={progress} data-testid="zigbee-ota-progress">
+        <progress max={100} value={progress} data-testid="firmware-progress">
           {progress}%
         </progress>
       ) : null}
-      <ErrorText error={runUpdate.error} testId="zigbee-ota-error" />
-      {done ? <p data-testid="zigbee-ota-done">Updated: the device now runs {done}.</p> : null}
+      <ErrorText error={runUpdate.error} testId="firmware-error" />
+      {done ? <p data-testid="firmware-done">Updated: the device now runs {done}.</p> : null}
     </div>
   );
 }

@@ -5,10 +5,19 @@ import { useAction } from '../../lib/use-action.ts';
 import { useSessionObject } from '../../store/context.ts';
 
 /**
- * For devices that join only with their install code: typed, or pasted from the QR payload
- * printed on the device (Z:<ieee>$I:<code>...). Handing it over also opens the network.
+ * For devices that join only with a key given beforehand (a Zigbee install code, typed or pasted
+ * from the QR payload printed on the device: Z:<ieee>$I:<code>...). Handing it over also opens the
+ * network. The label and example come from the family's manifest.
  */
-export function ZigbeeInstallCode({ adapter }: { adapter: string }) {
+export function PreJoinSecret({
+  adapter,
+  label,
+  placeholder,
+}: {
+  adapter: string;
+  label: string;
+  placeholder: string;
+}) {
   const session = useSessionObject();
   const [code, setCode] = useState('');
   const [done, setDone] = useState(false);
@@ -23,13 +32,13 @@ export function ZigbeeInstallCode({ adapter }: { adapter: string }) {
     void submit.run();
   };
   return (
-    <form className="row" onSubmit={onSubmit} data-testid="zigbee-install-code">
+    <form className="row" onSubmit={onSubmit} data-testid="pre-join-secret">
       <label>
-        Install code or QR payload{' '}
+        {label}{' '}
         <input
           value={code}
           onChange={(e) => setCode(e.target.value)}
-          placeholder="Z:00124B00...$I:83FED340..."
+          placeholder={placeholder}
           className="mono"
           size={42}
         />
@@ -38,7 +47,7 @@ export function ZigbeeInstallCode({ adapter }: { adapter: string }) {
         Add code and open
       </button>
       {done ? <span className="muted small">Code accepted: power the device on now.</span> : null}
-      <ErrorText error={submit.error} testId="zigbee-install-code-error" />
+      <ErrorText error={submit.error} testId="pre-join-secret-error" />
     </form>
   );
 }
