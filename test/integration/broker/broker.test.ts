@@ -1,11 +1,11 @@
 import { connect as tcpConnect } from 'node:net';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import type mqtt from 'mqtt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createBroker, createMemoryCredentialStore, type Broker } from '../../../main/core/broker/index.ts';
 import type { BusMessage } from '../../../shared/adapter/contract.ts';
 import { connectClient, endClient, recordingLogger, sleep, waitFor, type LogLine } from './helpers.ts';
+import { programAvailable } from '../support/peers.ts';
 
 let broker: Broker;
 let port: number;
@@ -299,7 +299,7 @@ describe('broker: ACL, limits and the in-process bus', () => {
 });
 
 const MOSQUITTO_PUB = '/usr/bin/mosquitto_pub';
-describe.skipIf(!existsSync(MOSQUITTO_PUB))(
+describe.skipIf(!programAvailable(MOSQUITTO_PUB, 'Debian mosquitto-clients'))(
   'broker with an independent client (Debian mosquitto_pub)',
   () => {
     afterEach(() => broker.stop());

@@ -9,6 +9,7 @@ import { createBroker, createMemoryCredentialStore, type Broker } from '../../..
 import { loadOrCreateSiteTls } from '../../../main/core/broker/site-ca.ts';
 import { createMemorySecretStore } from '../../../main/core/secrets/memory-secret-store.ts';
 import { endClient, recordingLogger, sleep, waitFor, type LogLine } from './helpers.ts';
+import { programAvailable } from '../support/peers.ts';
 
 let broker: Broker | null = null;
 const clients: mqtt.MqttClient[] = [];
@@ -113,7 +114,7 @@ describe('site CA and TLS / WebSocket listeners', () => {
     expect(broker!.stats().clients).toBe(0);
   });
 
-  it.skipIf(!existsSync('/usr/bin/mosquitto_sub'))(
+  it.skipIf(!programAvailable('/usr/bin/mosquitto_sub', 'Debian mosquitto-clients'))(
     'Debian mosquitto_sub --cafile verifies the site CA and receives a message',
     async () => {
       const { ports, tls, cred } = await start();

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectClient, endClient, sleep, waitFor } from '../broker/helpers.ts';
 import { type Harness, startHarness } from './harness.ts';
 import type { Commissioning, DeviceConnectionSettings } from '../../../shared/adapter/contract.ts';
+import { programAvailable } from '../support/peers.ts';
 
 let h: Harness;
 afterEach(() => h.stop());
@@ -188,7 +188,7 @@ describe('adopting Wi-Fi devices through the enrollment window', () => {
     ]);
   });
 
-  it.skipIf(!existsSync('/usr/bin/mosquitto_pub'))(
+  it.skipIf(!programAvailable('/usr/bin/mosquitto_pub', 'Debian mosquitto-clients'))(
     'mosquitto_pub without credentials announces a device during the window (independent client)',
     async () => {
       h = await startHarness({ commissioning: true });

@@ -1,12 +1,14 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../broker/helpers.ts';
 import { type Harness, deviceAcl, startHarness } from './harness.ts';
+import { programAvailable } from '../support/peers.ts';
 
 const PUB = '/usr/bin/mosquitto_pub';
 const SUB = '/usr/bin/mosquitto_sub';
-const missing = !existsSync(PUB) || !existsSync(SUB);
+const missing = !(
+  programAvailable(PUB, 'Debian mosquitto-clients') && programAvailable(SUB, 'Debian mosquitto-clients')
+);
 
 let h: Harness;
 afterEach(() => h.stop());

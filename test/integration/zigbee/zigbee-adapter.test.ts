@@ -26,12 +26,15 @@ import { until } from '../support/truss-harness.ts';
 /** What the core would receive: every sink call, in order. */
 class RecordingSink implements AdapterSink {
   devices = new Map<string, DeviceAnnouncement>();
+  /** every announcement, in order (the map above keeps only the last per device) */
+  announcements: string[] = [];
   states: { address: string; key: string; value: unknown }[] = [];
   availability: { address: string; online: boolean }[] = [];
   removed: string[] = [];
   candidates = new Map<string, CommissioningCandidate>();
   deviceAnnounced(d: DeviceAnnouncement) {
     this.devices.set(d.address, d);
+    this.announcements.push(d.address);
   }
   stateChanged(address: string, key: string, s: { value: unknown }) {
     this.states.push({ address, key, value: s.value });
@@ -192,11 +195,16 @@ describe('zigbee adapter against the ZNP emulator (real herdsman + converters)',
     const before = statSync(backup).mtimeMs;
     await adapter.remove(spec.ieee, { ban: true });
     await until(() => !emu.devices().some((d) => d.ieee === spec.ieee), 3000, 'left');
+    const announcedBefore = sink.announcements.filter((a) => a === spec.ieee).length;
+    const statesBefore = sink.states.filter((x) => x.address === spec.ieee).length;
     await adapter.commissioning.open(30);
     emu.join(spec);
     await new Promise((r) => setTimeout(r, 500));
     expect(sink.candidates.has(spec.ieee)).toBe(false);
-    expect(sink.devices.get(spec.ieee)).toBeDefined(); // announced before, never again
+    // announced before the ban, never again; and the rejoin attempt reports nothing
+    expect(announcedBefore).toBeGreaterThan(0);
+    expect(sink.announcements.filter((a) => a === spec.ieee).length).toBe(announcedBefore);
+    expect(sink.states.filter((x) => x.address === spec.ieee).length).toBe(statesBefore);
     await adapter.commissioning.close();
     expect(adapter.commissioning.openUntil()).toBeNull();
     // the network changed: the coordinator backup is rewritten soon, not only at the next stop
