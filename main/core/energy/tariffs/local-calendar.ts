@@ -157,3 +157,20 @@ export function localDayBounds(ts: number, timeZone: string): { date: string; st
   const date = localDateOf(ts, timeZone);
   return { date, start: startOfLocalDay(date, timeZone), end: startOfLocalDay(addDays(date, 1), timeZone) };
 }
+
+/**
+ * The instants at which the local clock shows this wall time: one on most days, two in the repeated
+ * hour of a fall-back day (earlier first), none in the skipped hour of a spring-forward day.
+ */
+export function instantsOfLocalTime(date: string, hour: number, minute: number, timeZone: string): number[] {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const naive = Date.UTC(y, m - 1, d, hour, minute);
+  const offsets = new Set([utcOffsetMs(naive - DAY, timeZone), utcOffsetMs(naive + DAY, timeZone)]);
+  offsets.add(utcOffsetMs(naive, timeZone));
+  const out = new Set<number>();
+  for (const o of offsets) {
+    const t = naive - o;
+    if (utcOffsetMs(t, timeZone) === o) out.add(t);
+  }
+  return [...out].sort((a, b) => a - b);
+}

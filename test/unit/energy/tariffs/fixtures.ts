@@ -1,4 +1,4 @@
-import type { TariffInput, TariffVersionInput } from '../../../../shared/energy/tariff.ts';
+import type { TariffBand, TariffInput, TariffVersionInput } from '../../../../shared/energy/tariff.ts';
 
 export const TZ = 'Europe/Berlin';
 export const HOUR = 3_600_000;
@@ -6,7 +6,7 @@ export const QUARTER = 900_000;
 
 /** A German-style time-of-use tariff: night 22-06 every day, weekday day rate, weekend/holiday day rate. */
 export function touVersion(over: Partial<TariffVersionInput> = {}): TariffVersionInput {
-  const bands = (day: number) => [
+  const bands = (day: number): TariffBand[] => [
     {
       name: 'night',
       days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun', 'holiday'],
