@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { EntityKind } from '../domain/entity.ts';
+import { formatIssues } from './tariff.ts';
 
 /**
  * Metering as data: which entities measure energy and power, the metering tree an installer lays
@@ -290,6 +291,18 @@ function checkTree(grid: MeterBinding, children: MeterNode[], ctx: z.RefinementC
           path: [...p, 'children'],
           message: `"${n.name}": a source has no children`,
         });
+      if (n.role === 'pv' && n.meter && !n.meter.export && !n.meter.power)
+        ctx.addIssue({
+          code: 'custom',
+          path: [...p, 'meter', 'export'],
+          message: `"${n.name}": bind the PV's production counter as export`,
+        });
+      if (n.role === 'battery' && n.meter && !(n.meter.import && n.meter.export) && !n.meter.power)
+        ctx.addIssue({
+          code: 'custom',
+          path: [...p, 'meter'],
+          message: `"${n.name}": a battery needs its charge (import) and discharge (export) counters, or a power entity`,
+        });
       if (!n.meter && n.children.length === 0)
         ctx.addIssue({ code: 'custom', path: p, message: `"${n.name}" has neither a meter nor children` });
       if (n.meter)
@@ -341,4 +354,37 @@ export interface MeterCorrection {
   };
   /** what was wrong and what was done, in words */
   detail: string;
+}
+
+// ---- import / export of the tree ---------------------------------------------------------------
+
+export type MeteringTreeImport = { ok: true; tree: MeteringTree } | { ok: false; errors: string[] };
+
+/** Reads a metering-tree file (JSON text); errors name the field, a newer format says so. */
+export function importMeteringTree(text: string): MeteringTreeImport {
+  if (text.length > 2_000_000) return { ok: false, errors: ['the file is larger than 2 MB'] };
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    return { ok: false, errors: [`not JSON: ${(err as Error).message}`] };
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    return { ok: false, errors: ['not a metering tree: expected a JSON object'] };
+  const { format, formatVersion } = json as Record<string, unknown>;
+  if (format !== undefined && format !== METERING_TREE_FORMAT)
+    return { ok: false, errors: [`format: "${String(format).slice(0, 40)}" is not a Truss metering tree`] };
+  if (typeof formatVersion === 'number' && formatVersion > METERING_TREE_FORMAT_VERSION)
+    return {
+      ok: false,
+      errors: [
+        `formatVersion: this file is metering-tree format ${formatVersion}; this Truss reads format ${METERING_TREE_FORMAT_VERSION}`,
+      ],
+    };
+  const parsed = MeteringTree.safeParse(json);
+  return parsed.success ? { ok: true, tree: parsed.data } : { ok: false, errors: formatIssues(parsed.error) };
+}
+
+export function exportMeteringTree(tree: MeteringTree): string {
+  return `${JSON.stringify(MeteringTree.parse(tree), null, 2)}\n`;
 }
