@@ -83,7 +83,7 @@ export function fitLoadModel(history: readonly LoadSample[], opts: LoadFitOption
     if (!(ms > 0) || !Number.isFinite(s.kWh)) continue;
     const { type, hour } = dayTypeAt(s.start, opts.timezone, opts.isHoliday);
     const t = s.tempC === undefined || s.tempC === null || !Number.isFinite(s.tempC) ? null : s.tempC;
-    rows.push({ group: DAY_TYPES.indexOf(type) * 24 + hour, w: (s.kWh * 3_600_000_000) / ms / 1000, t });
+    rows.push({ group: DAY_TYPES.indexOf(type) * 24 + hour, w: (s.kWh * 3_600_000_000) / ms, t });
   }
   const none = (_: Row) => 0;
   const plainBase = baseOf(rows, none, 0);

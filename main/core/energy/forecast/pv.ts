@@ -100,7 +100,7 @@ export function learnPvCorrection(
     if (p.start < from || p.end > opts.now || !Number.isFinite(p.kWh) || p.kWh < 0) continue;
     const modelW = pvMeanPowerW(system, site, p.start, p.end);
     if (modelW < 0.05 * kwp * 1000) continue;
-    const measuredW = (p.kWh * 3_600_000_000) / (p.end - p.start) / 1000;
+    const measuredW = (p.kWh * 3_600_000_000) / (p.end - p.start);
     const ratio = Math.min(1.5, measuredW / modelW);
     perHour[solarHour((p.start + p.end) / 2, site.lon)]!.push(ratio);
     all.push(ratio);
