@@ -4,7 +4,8 @@
  * - `createTariffContext({ tariff, timezone, prices })` once per tariff (and again when it or the
  *   site's time zone changes); every function below takes the context.
  * - Optimiser: `pricesForSlots(ctx, slotStarts, slotMs)` (all-in import/export price per slot) and
- *   `demandForSlots(ctx, slotStarts, slotMs)` (demand-charge price per kW and billing period per slot).
+ *   `demandForSlots(ctx, slotStarts, slotMs)` (demand-charge price per kW and billing period per slot),
+ *   `demandChargeForPlan(ctx, gridIntervals, now, slotStarts, slotMs)` (the plan's `demandCharge`).
  * - Costs: `costByHour`, `costByDay`, `costForBillingPeriod(ctx, intervals, billingPeriodAt(ctx, ts))`,
  *   `billForecast(ctx, intervals, now)`.
  * - Day-ahead prices: `PriceStore` (SQLite, a `DynamicPriceSource`), `ingestPricePayload` for an MQTT
@@ -13,7 +14,14 @@
  * - Schemas, import/export and revisions of tariffs are in shared/energy/tariff.ts.
  */
 export { createTariffContext, type TariffContext, type TariffContextOptions } from './context.ts';
-export { pricesForSlots, demandForSlots, type SlotPrices, type SlotDemand } from './slots.ts';
+export {
+  pricesForSlots,
+  demandForSlots,
+  demandChargeForPlan,
+  type SlotPrices,
+  type SlotDemand,
+  type PlanDemandCharge,
+} from './slots.ts';
 export { priceSegments, allInImportPrice, allInExportPrice, type PriceSegment } from './segments.ts';
 export { billingPeriodAt, billingPeriodsBetween, type BillingPeriod } from './billing.ts';
 export {
@@ -26,7 +34,7 @@ export {
 } from './cost.ts';
 export { billForecast, type BillForecast, type BillForecastOptions } from './bill-forecast.ts';
 export { quarterHourDemand, type DemandInterval } from './demand.ts';
-export { type EnergyInterval, checkIntervals } from './intervals.ts';
+export { type EnergyInterval, checkIntervals, combineMeterIntervals } from './intervals.ts';
 export { HolidayCalendar } from './holidays.ts';
 export {
   type PricePoint,

@@ -19,3 +19,30 @@ export function checkIntervals(intervals: readonly EnergyInterval[]): void {
     prevEnd = iv.end;
   });
 }
+
+/**
+ * Grid intervals for the cost engine from the grid meter's import and export intervals (as
+ * `intervalEnergy` gives them, same boundaries). Intervals with no import data are left out and
+ * counted in `missing`; missing export data counts as no export.
+ */
+export function combineMeterIntervals(
+  imports: ReadonlyArray<{ start: number; end: number; kWh: number | null }>,
+  exports: ReadonlyArray<{ start: number; end: number; kWh: number | null }> = [],
+): { intervals: EnergyInterval[]; missing: number } {
+  const exp = new Map(exports.map((e) => [e.start, e.kWh]));
+  const intervals: EnergyInterval[] = [];
+  let missing = 0;
+  for (const i of imports) {
+    if (i.kWh === null) {
+      missing++;
+      continue;
+    }
+    intervals.push({
+      start: i.start,
+      end: i.end,
+      importKWh: Math.max(0, i.kWh),
+      exportKWh: Math.max(0, exp.get(i.start) ?? 0),
+    });
+  }
+  return { intervals, missing };
+}

@@ -2,6 +2,8 @@ import { windowMinutes } from '../../../../shared/energy/tariff.ts';
 import { isoDate, localMinute, minuteOfDay } from '../../rules/local-time.ts';
 import { billingPeriodAt } from './billing.ts';
 import type { TariffContext } from './context.ts';
+import { quarterHourDemand } from './demand.ts';
+import type { EnergyInterval } from './intervals.ts';
 import { allInExportPrice, allInImportPrice, dayTypeOf, priceSegments } from './segments.ts';
 
 /** Per-slot prices for a planning horizon, all in (energy + levies, VAT applied). */
@@ -106,4 +108,39 @@ export function demandForSlots(
     out.period.push(idx);
   }
   return out;
+}
+
+/** The demand-charge terms the optimiser's plan takes (shared/energy/plan.ts `DemandCharge`). */
+export interface PlanDemandCharge {
+  /** per kW of the period's highest 15-minute average import, VAT applied */
+  ratePerKw: number;
+  /** the highest 15-minute import already metered in the running period, kW */
+  peakSoFarKw: number;
+  /** when the running billing period ends: slots after it start a new period's peak */
+  periodEndMs: number;
+}
+
+/**
+ * Summarises the tariff's demand charges for a plan starting at `now`: the highest per-kW price any
+ * slot of the running period carries (windowed charges count where their window is), the peak
+ * metered so far in that period (`intervals`: grid import up to now), and the period's end. Null
+ * when the tariff has no demand charge on the planned slots.
+ */
+export function demandChargeForPlan(
+  ctx: TariffContext,
+  intervals: readonly EnergyInterval[],
+  now: number,
+  slotStarts: readonly number[],
+  slotMs: number,
+): PlanDemandCharge | null {
+  const period = billingPeriodAt(ctx, now);
+  const d = demandForSlots(ctx, slotStarts, slotMs);
+  const rate = Math.max(0, ...d.pricePerKw.filter((_, i) => d.periods[d.period[i]!]!.start === period.start));
+  if (rate === 0) return null;
+  const { quarters } = quarterHourDemand(intervals, period.start, Math.min(now, period.end));
+  const counted = d.pricePerKw.some((p, i) => p !== rate && d.periods[d.period[i]!]!.start === period.start)
+    ? quarters.filter((q) => demandForSlots(ctx, [q.start], 900_000).pricePerKw[0]! > 0)
+    : quarters;
+  const peakSoFarKw = counted.reduce((m, q) => Math.max(m, q.kw), 0);
+  return { ratePerKw: rate, peakSoFarKw, periodEndMs: period.end };
 }

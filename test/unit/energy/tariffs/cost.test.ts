@@ -3,7 +3,14 @@ import { billingPeriodAt } from '../../../../main/core/energy/tariffs/billing.ts
 import { createTariffContext } from '../../../../main/core/energy/tariffs/context.ts';
 import { costByDay, costByHour, costForBillingPeriod } from '../../../../main/core/energy/tariffs/cost.ts';
 import { InMemoryPriceSource } from '../../../../main/core/energy/tariffs/dynamic/price-series.ts';
-import { demandForSlots, pricesForSlots } from '../../../../main/core/energy/tariffs/slots.ts';
+import {
+  demandChargeForPlan,
+  demandForSlots,
+  pricesForSlots,
+} from '../../../../main/core/energy/tariffs/slots.ts';
+import { combineMeterIntervals } from '../../../../main/core/energy/tariffs/intervals.ts';
+import { CounterRepair } from '../../../../main/core/energy/metering/repair.ts';
+import { intervalEnergy } from '../../../../main/core/energy/metering/intervals.ts';
 import { HOUR, QUARTER, TZ, berlin, constantIntervals, touTariff, touVersion } from './fixtures.ts';
 
 const ctx = createTariffContext({ tariff: touTariff(), timezone: TZ });
@@ -325,5 +332,81 @@ describe('versions never re-price history', () => {
     expect(() => costByHour(c, [{ ...iv[0]!, importKWh: NaN }], from, from + HOUR)).toThrow(
       /intervals\[0\]\.importKWh/,
     );
+  });
+});
+
+describe('for the optimiser and the integrator', () => {
+  it("the plan's demand charge: rate with VAT, the peak metered so far in the period, the period's end", () => {
+    const now = berlin('2024-02-20T12:00', 1);
+    const so = constantIntervals(berlin('2024-02-15T00:00', 1), now, 4).map((x) =>
+      x.start === berlin('2024-02-16T08:00', 1) ? { ...x, importKWh: 12 / 4 } : x,
+    );
+    const slots = Array.from({ length: 96 }, (_, i) => now + i * QUARTER);
+    expect(demandChargeForPlan(ctx, so, now, slots, QUARTER)).toEqual({
+      ratePerKw: 10 * 1.19,
+      peakSoFarKw: 12,
+      periodEndMs: berlin('2024-03-15T00:00', 1),
+    });
+    const windowed = createTariffContext({
+      tariff: touTariff({
+        versions: [
+          touVersion({
+            demandCharges: [
+              {
+                name: 'evening',
+                pricePerKw: 8,
+                window: { days: ['tue', 'thu'], from: '17:00', to: '20:00' },
+              },
+            ],
+          }),
+        ],
+      }),
+      timezone: TZ,
+    });
+    const tuesday = constantIntervals(berlin('2024-02-20T00:00', 1), now, 3).map((x) =>
+      x.start === berlin('2024-02-20T03:00', 1) ? { ...x, importKWh: 50 / 4 } : x,
+    );
+    // the 50 kW on Tuesday 03:00 is outside the window; Thursday's 9 kW at 17:00 is inside
+    const plan = demandChargeForPlan(
+      windowed,
+      [
+        ...tuesday,
+        ...constantIntervals(berlin('2024-02-15T17:00', 1), berlin('2024-02-15T18:00', 1), 9),
+      ].sort((a, b) => a.start - b.start),
+      now,
+      slots,
+      QUARTER,
+    );
+    expect(plan).toEqual({ ratePerKw: 8 * 1.19, peakSoFarKw: 9, periodEndMs: berlin('2024-03-15T00:00', 1) });
+    const none = createTariffContext({
+      tariff: touTariff({ versions: [touVersion({ demandCharges: [] })] }),
+      timezone: TZ,
+    });
+    expect(demandChargeForPlan(none, so, now, slots, QUARTER)).toBeNull();
+  });
+
+  it('from grid meter readings to a bill: repair, intervals, combine, cost', () => {
+    const from = berlin('2024-01-16T00:00', 1);
+    // import counter at 2 kW with a reset at 06:00; export counter flat; one reading a minute
+    const imp = [];
+    for (let m = 0; m <= 24 * 60; m++)
+      imp.push({ ts: from + m * 60_000, value: m < 360 ? 500 + m / 30 : (m - 359) / 30 });
+    const exp = [
+      { ts: from, value: 10 },
+      { ts: from + 24 * HOUR, value: 10 },
+    ];
+    const cfg = { maxPowerW: 20_000, counter: 'total_increasing' as const, unit: 'kWh' };
+    const ri = new CounterRepair('grid.in', cfg).push(imp);
+    const re = new CounterRepair('grid.out', cfg).push(exp);
+    expect(ri.corrections.map((c) => c.rule)).toEqual(['reset']);
+    const { intervals, missing } = combineMeterIntervals(
+      intervalEnergy(ri.readings, from, from + 24 * HOUR, QUARTER),
+      intervalEnergy(re.readings, from, from + 24 * HOUR, QUARTER),
+    );
+    expect(missing).toBe(0);
+    const [day] = costByDay(ctx, intervals, from, from + 24 * HOUR);
+    expect(day!.importKWh).toBeCloseTo(48, 6);
+    expect(day!.energyCost).toBeCloseTo(2 * (8 * 0.2 + 16 * 0.35), 6);
+    expect(combineMeterIntervals([{ start: 0, end: 1, kWh: null }]).missing).toBe(1);
   });
 });
