@@ -5,6 +5,7 @@ import { HTTP_STATUS, MAX_AUTHENTICATED_FRAME_BYTES, MAX_FRAME_BYTES } from '../
 import { ApiConnection } from '../core/api/api-connection.ts';
 import { ApiFailure } from '../core/api/api-failure.ts';
 import type { Core } from '../core/core.ts';
+import { HostCheck } from './host-check.ts';
 import { SECURITY_HEADERS } from './security-headers.ts';
 import { serveStatic } from './static-files.ts';
 
@@ -14,6 +15,8 @@ export interface HeadlessServerOptions {
   port: number;
   /** the built renderer (dist/renderer) */
   staticDir: string;
+  /** host names beyond the defaults that the API answers to (config `http.allowedHosts`) */
+  allowedHosts?: readonly string[];
 }
 
 /** A client that can't keep up is dropped rather than buffered without bound. */
@@ -70,6 +73,15 @@ function sameOrigin(req: IncomingMessage): boolean {
   }
 }
 
+/** `decodeURIComponent` that answers 400 instead of throwing a URIError (a 500) on bad escapes. */
+function decodePath(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new ApiFailure('bad_request', 'The URL has a malformed percent-encoding.');
+  }
+}
+
 /**
  * Headless mode's HTTP + WebSocket front: the built UI, `GET /healthz`, `POST /api/call/<method>`
  * and the `/api/ws` frame protocol. Both API pipes go through the same ApiService as Electron IPC.
@@ -79,10 +91,14 @@ export class HeadlessServer {
   readonly #http: Server;
   readonly #wss: WebSocketServer;
   readonly #connections = new Set<WebSocket>();
+  readonly #hosts: HostCheck;
 
   constructor(opts: HeadlessServerOptions) {
     this.#opts = opts;
+    this.#hosts = new HostCheck({ bindHost: opts.host, allowedHosts: opts.allowedHosts });
     this.#http = createServer((req, res) => {
+      const refusal = this.#refuseHost(req);
+      if (refusal) return sendJson(res, 403, { error: { code: 'forbidden', message: refusal } });
       this.#route(req, res).catch((err: unknown) => {
         opts.core.log.error({ err, url: req.url }, 'HTTP handler failed');
         if (!res.headersSent) sendJson(res, 500, { error: { code: 'internal', message: 'internal error' } });
@@ -95,13 +111,26 @@ export class HeadlessServer {
     this.#wss = new WebSocketServer({ noServer: true, maxPayload: MAX_AUTHENTICATED_FRAME_BYTES });
     this.#http.on('upgrade', (req, socket, head) => {
       const path = (req.url ?? '').split('?')[0];
-      if (path !== '/api/ws' || !sameOrigin(req)) {
+      if (path !== '/api/ws' || this.#refuseHost(req) || !sameOrigin(req)) {
         socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
         socket.destroy();
         return;
       }
-      this.#wss.handleUpgrade(req, socket, head, (ws) => this.#accept(ws));
+      this.#wss.handleUpgrade(req, socket, head, (ws) => this.#accept(ws, req.socket.remoteAddress));
     });
+  }
+
+  /** Why this request's Host or Origin is refused (DNS rebinding, a foreign page), or null. */
+  #refuseHost(req: IncomingMessage): string | null {
+    if (!this.#hosts.hostAllowed(req.headers.host)) {
+      this.#opts.core.log.warn(
+        { host: req.headers.host?.slice(0, 200) },
+        'request for an unknown host refused',
+      );
+      return `This host name is not allowed; add it to http.allowedHosts in truss.json (allowed: ${this.#hosts.describe()}).`;
+    }
+    if (!this.#hosts.originAllowed(req.headers.origin)) return 'Requests from this origin are not allowed.';
+    return null;
   }
 
   async start(): Promise<{ url: string; port: number }> {
@@ -121,7 +150,7 @@ export class HeadlessServer {
     await new Promise<void>((resolve) => this.#http.close(() => resolve()));
   }
 
-  #accept(ws: WebSocket): void {
+  #accept(ws: WebSocket, source: string | undefined): void {
     const { core } = this.#opts;
     this.#connections.add(ws);
     const conn = new ApiConnection(
@@ -130,6 +159,7 @@ export class HeadlessServer {
         auth: core.use('auth'),
         snapshot: async () => core.snapshot(),
         log: core.log.child({ transport: 'ws' }),
+        ...(source ? { source } : {}),
       },
       (frame) => {
         if (ws.readyState !== ws.OPEN) return;
@@ -157,13 +187,18 @@ export class HeadlessServer {
     const { core } = this.#opts;
     const url = req.url ?? '/';
     const path = url.split('?')[0] ?? '/';
+    try {
+      decodePath(path);
+    } catch (err) {
+      return sendJson(res, 400, { error: (err as ApiFailure).toBody() });
+    }
     if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
       return sendJson(res, 200, core.health());
     }
     if (path.startsWith('/api/call/')) {
       if (req.method !== 'POST')
         return sendJson(res, 405, { error: { code: 'bad_request', message: 'Use POST.' } });
-      return this.#apiCall(req, res, decodeURIComponent(path.slice('/api/call/'.length)));
+      return this.#apiCall(req, res, decodePath(path.slice('/api/call/'.length)));
     }
     if (path.startsWith('/api/'))
       return sendJson(res, 404, { error: { code: 'not_found', message: 'No such endpoint.' } });
@@ -193,7 +228,11 @@ export class HeadlessServer {
           throw new ApiFailure('bad_request', 'The body is not valid JSON.');
         }
       }
-      const result = await core.api.call(method, params, { session, transport: 'http' });
+      const result = await core.api.call(method, params, {
+        session,
+        transport: 'http',
+        ...(req.socket.remoteAddress ? { source: req.socket.remoteAddress } : {}),
+      });
       sendJson(res, 200, { result });
     } catch (err) {
       const failure = err instanceof ApiFailure ? err : new ApiFailure('internal', 'internal error');

@@ -14,6 +14,8 @@ export interface ConnectionDeps {
   auth: AuthService;
   snapshot: () => Promise<unknown>;
   log: Logger;
+  /** the peer's address, for per-source throttles (sign-in, setup code) */
+  source?: string;
 }
 
 /**
@@ -93,7 +95,11 @@ export class ApiConnection {
   async #call(id: number, method: string, params: unknown): Promise<void> {
     try {
       const session = this.#deps.auth.authenticate(this.#token);
-      const result = await this.#deps.api.call(method, params, { session, transport: this.#transport });
+      const result = await this.#deps.api.call(method, params, {
+        session,
+        transport: this.#transport,
+        ...(this.#deps.source ? { source: this.#deps.source } : {}),
+      });
       if (!this.#closed) this.#send({ t: 'ok', id, result });
     } catch (err) {
       const failure = err instanceof ApiFailure ? err : new ApiFailure('internal', 'internal error');

@@ -1,6 +1,6 @@
-import { mkdirSync } from 'node:fs';
 import { defineModule } from '../module.ts';
 import { openDatabase, type TrussDatabase } from './database.ts';
+import { securePrivateDataDir } from './private-files.ts';
 import { getRxStorageNodeSqlite } from './sqlite-rxstorage/index.ts';
 
 declare module '../module.ts' {
@@ -18,7 +18,9 @@ const PROBE_MS = 30_000;
 export const databaseModule = defineModule({
   name: 'database',
   async start(ctx) {
-    mkdirSync(ctx.dataDir, { recursive: true, mode: 0o700 });
+    // Password hashes, keys and logs live here: private whatever the umask or an older folder's mode.
+    const loosened = securePrivateDataDir(ctx.dataDir);
+    if (loosened > 0) ctx.log.warn({ loosened }, 'tightened data-folder entries to 0700/0600');
     const db = await openDatabase(getRxStorageNodeSqlite({ databaseFile: ctx.dbFile }));
     let probe: { ok: boolean; detail: string } = { ok: false, detail: 'not probed yet' };
     const read = async () => {

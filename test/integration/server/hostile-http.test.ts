@@ -1,0 +1,191 @@
+import { request } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { startTestTruss, type TestTruss } from '../support/truss-harness.ts';
+
+/**
+ * The probe's attacks on the HTTP/WebSocket API (issue 14 §5), replayed against the running
+ * headless server: DNS rebinding (a foreign Host/Origin), first-run setup without the console's
+ * one-time code, malformed percent-encoding, and a password guesser locking the owner out.
+ */
+let t: TestTruss;
+let port: number;
+
+beforeAll(async () => {
+  t = await startTestTruss();
+  port = Number(new URL(t.url).port);
+});
+afterAll(async () => {
+  await t?.stop();
+});
+
+/** A raw HTTP request, so Host/Origin/paths go out exactly as an attacker writes them. */
+function raw(opts: {
+  method?: string;
+  path: string;
+  headers?: Record<string, string>;
+  body?: unknown;
+  localAddress?: string;
+}): Promise<{ status: number; body: any }> {
+  return new Promise((resolve, reject) => {
+    const body = opts.body === undefined ? undefined : JSON.stringify(opts.body);
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        method: opts.method ?? 'POST',
+        path: opts.path,
+        ...(opts.localAddress ? { localAddress: opts.localAddress } : {}),
+        headers: { 'content-type': 'application/json', ...opts.headers },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString()));
+        res.on('end', () => {
+          let parsed: unknown = text;
+          try {
+            parsed = JSON.parse(text);
+          } catch {
+            // not JSON (a static page)
+          }
+          resolve({ status: res.statusCode ?? 0, body: parsed });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+function wsOutcome(headers: Record<string, string>): Promise<'open' | number> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/api/ws`, { headers });
+    ws.on('open', () => {
+      ws.close();
+      resolve('open');
+    });
+    ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+    ws.on('error', () => resolve(0));
+  });
+}
+
+describe('DNS rebinding: only configured host names are answered', () => {
+  it('refuses a rebound host name on every route, before setup can be reached', async () => {
+    const rebound = { Host: `attacker.example:${port}` };
+    for (const path of ['/api/call/auth.status', '/api/call/auth.setup']) {
+      const r = await raw({
+        path,
+        headers: rebound,
+        body: { username: 'mallory', password: 'x'.repeat(12) },
+      });
+      expect(r.status).toBe(403);
+      expect(r.body.error.message).toMatch(/allowedHosts/);
+    }
+    expect((await raw({ method: 'GET', path: '/healthz', headers: rebound })).status).toBe(403);
+    expect((await raw({ method: 'GET', path: '/', headers: rebound })).status).toBe(403);
+    expect(await wsOutcome(rebound)).toBe(403);
+    // nothing was created
+    expect((await t.call('auth.status')).body.result).toEqual({ needsSetup: true });
+  });
+
+  it('answers the loopback names and addresses, with or without a port', async () => {
+    for (const host of [
+      'localhost',
+      `localhost:${port}`,
+      '127.0.0.1',
+      `127.0.0.1:${port}`,
+      `[::1]:${port}`,
+    ]) {
+      const r = await raw({ path: '/api/call/auth.status', headers: { Host: host }, body: {} });
+      expect(r.status, host).toBe(200);
+    }
+    expect(await wsOutcome({ Host: `localhost:${port}` })).toBe('open');
+  });
+
+  it('refuses a foreign Origin on HTTP calls and on the WebSocket', async () => {
+    const evil = { Origin: 'http://attacker.example' };
+    expect((await raw({ path: '/api/call/auth.status', headers: evil, body: {} })).status).toBe(403);
+    expect(await wsOutcome(evil)).toBe(403);
+    expect((await raw({ path: '/api/call/auth.status', headers: { Origin: 'null' }, body: {} })).status).toBe(
+      403,
+    );
+    const own = { Origin: `http://127.0.0.1:${port}` };
+    expect((await raw({ path: '/api/call/auth.status', headers: own, body: {} })).status).toBe(200);
+  });
+});
+
+describe('first-run setup needs the one-time console code', () => {
+  it('refuses setup without the code or with a wrong one, then throttles guessing', async () => {
+    const creds = { username: 'mallory', password: 'a long enough password' };
+    const none = await raw({ path: '/api/call/auth.setup', body: creds });
+    expect(none.status).toBe(400);
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++)
+      statuses.push(
+        (await raw({ path: '/api/call/auth.setup', body: { ...creds, code: `WRNG-CODE-000${i}` } })).status,
+      );
+    expect(statuses.slice(0, 5)).toEqual([403, 403, 403, 403, 403]);
+    expect(statuses[5]).toBe(429);
+    expect((await t.call('auth.status')).body.result).toEqual({ needsSetup: true });
+  });
+
+  it('accepts the right code once (from another address), and the code is spent', async () => {
+    const code = t.truss.core.use('auth').setupCode();
+    expect(code).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$/);
+    const ok = await raw({
+      path: '/api/call/auth.setup',
+      localAddress: '127.0.0.2',
+      body: { username: 'owner', password: 'the owner password', code: code!.toLowerCase() },
+    });
+    expect(ok.status).toBe(200);
+    expect(t.truss.core.use('auth').setupCode()).toBeNull();
+  });
+});
+
+describe('input that used to reach a 500', () => {
+  it('answers 400 to malformed percent-encoding in any URL', async () => {
+    for (const path of ['/api/call/%E0%A4%A', '/api/call/auth.status%', '/%zz', '/assets/%C0']) {
+      const api = path.startsWith('/api');
+      const r = await raw({ method: api ? 'POST' : 'GET', path, ...(api ? { body: {} } : {}) });
+      expect(r.status, path).toBe(400);
+      expect(r.body.error.message).toMatch(/percent-encoding/);
+    }
+  });
+});
+
+describe('login throttle per source address first', () => {
+  it('a guesser from one address does not lock the owner out from another', async () => {
+    const guesses: number[] = [];
+    for (let i = 0; i < 7; i++)
+      guesses.push(
+        (
+          await raw({
+            path: '/api/call/auth.login',
+            localAddress: '127.0.0.3',
+            body: { username: 'owner', password: `guess number ${i}` },
+          })
+        ).status,
+      );
+    expect(guesses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
+    expect(guesses.slice(5)).toEqual([429, 429]);
+    const owner = await raw({
+      path: '/api/call/auth.login',
+      localAddress: '127.0.0.4',
+      body: { username: 'owner', password: 'the owner password' },
+    });
+    expect(owner.status).toBe(200);
+    // the guesser, trying other names, is stopped by its per-source budget too
+    const spray: number[] = [];
+    for (let i = 0; i < 20; i++)
+      spray.push(
+        (
+          await raw({
+            path: '/api/call/auth.login',
+            localAddress: '127.0.0.3',
+            body: { username: `user${i}`, password: 'guess' },
+          })
+        ).status,
+      );
+    expect(spray).toContain(429);
+  });
+});
