@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { HTTP_STATUS, MAX_AUTHENTICATED_FRAME_BYTES, MAX_FRAME_BYTES } from '../../shared/api/frames.ts';
+import { jsonDepth, MAX_JSON_DEPTH } from '../../shared/api/json-depth.ts';
 import { ApiConnection } from '../core/api/api-connection.ts';
 import { ApiFailure } from '../core/api/api-failure.ts';
 import type { Core } from '../core/core.ts';
@@ -222,6 +223,8 @@ export class HeadlessServer {
       const body = await readBody(req, session ? MAX_AUTHENTICATED_FRAME_BYTES : MAX_FRAME_BYTES);
       let params: unknown = {};
       if (body.trim() !== '') {
+        if (jsonDepth(body, MAX_JSON_DEPTH) > MAX_JSON_DEPTH)
+          throw new ApiFailure('bad_request', `The body nests deeper than ${MAX_JSON_DEPTH} levels.`);
         try {
           params = JSON.parse(body);
         } catch {

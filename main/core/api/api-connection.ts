@@ -5,6 +5,7 @@ import {
   MAX_FRAME_BYTES,
   type ServerFrame,
 } from '../../../shared/api/frames.ts';
+import { jsonDepth, MAX_JSON_DEPTH } from '../../../shared/api/json-depth.ts';
 import type { AuthService } from '../auth/auth-service.ts';
 import { ApiFailure } from './api-failure.ts';
 import type { ApiService } from './api-service.ts';
@@ -42,6 +43,9 @@ export class ApiConnection {
     if (this.#closed) return;
     const limit = this.#deps.auth.authenticate(this.#token) ? MAX_AUTHENTICATED_FRAME_BYTES : MAX_FRAME_BYTES;
     if (raw.length > limit) return this.#protocolError('frame too large');
+    // a frame is one level deeper than its params: {"t":"call","params":{...}}
+    if (jsonDepth(raw, MAX_JSON_DEPTH + 1) > MAX_JSON_DEPTH + 1)
+      return this.#protocolError(`frame nests deeper than ${MAX_JSON_DEPTH} levels`);
     let json: unknown;
     try {
       json = JSON.parse(raw);

@@ -189,3 +189,89 @@ describe('login throttle per source address first', () => {
     expect(spray).toContain(429);
   });
 });
+
+describe('hostile JSON and names', () => {
+  let token: string;
+  beforeAll(async () => {
+    const r = await raw({
+      path: '/api/call/auth.login',
+      localAddress: '127.0.0.5',
+      body: { username: 'owner', password: 'the owner password' },
+    });
+    token = r.body.result.token;
+  });
+
+  /** the probe's rule: a `not` condition nested ~1,220 levels deep */
+  function deepRule(levels: number) {
+    let condition: unknown = { type: 'time', after: '08:00', before: '18:00' };
+    for (let i = 0; i < levels; i++) condition = { type: 'not', condition };
+    return {
+      id: 'deep',
+      name: 'Deep',
+      triggers: [{ type: 'time', at: '08:00' }],
+      conditions: [condition],
+      actions: [{ type: 'delay', seconds: 1 }],
+    };
+  }
+
+  it('answers 400, not 500, to a rule nested 1,220 levels deep in rules.replay (HTTP)', async () => {
+    const r = await raw({
+      path: '/api/call/rules.replay',
+      headers: { authorization: `Bearer ${token}` },
+      body: { rule: deepRule(1220), from: 0, to: 3_600_000 },
+    });
+    expect(r.status).toBe(400);
+    expect(r.body.error.message).toMatch(/deeper than 64/);
+  });
+
+  it('refuses the same frame over the WebSocket and keeps the connection usable', async () => {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/api/ws`);
+    const frames: any[] = [];
+    ws.on('message', (d) => frames.push(JSON.parse(d.toString())));
+    await new Promise((resolve) => ws.once('open', resolve));
+    ws.send(JSON.stringify({ t: 'hello', token }));
+    ws.send(
+      JSON.stringify({
+        t: 'call',
+        id: 7,
+        method: 'rules.replay',
+        params: { rule: deepRule(1220), from: 0, to: 3_600_000 },
+      }),
+    );
+    ws.send(JSON.stringify({ t: 'call', id: 8, method: 'auth.me', params: {} }));
+    const t0 = Date.now();
+    while (!frames.some((f) => f.t === 'ok' && f.id === 8) && Date.now() - t0 < 5000)
+      await new Promise((r) => setTimeout(r, 20));
+    const refusal = frames.find((f) => f.t === 'err');
+    expect(refusal.error).toMatchObject({ code: 'bad_request' });
+    expect(refusal.error.message).toMatch(/deeper than 64/);
+    expect(frames.find((f) => f.t === 'ok' && f.id === 8).result.username).toBe('owner');
+    ws.close();
+  });
+
+  it('refuses names with NUL, bidi overrides or lone surrogates, with the reason', async () => {
+    const auth = { authorization: `Bearer ${token}` };
+    const bad: Array<[string, RegExp]> = [
+      ['Kitchen\u0000', /control character \(U\+0000\)/],
+      ['Kitchen \u202egnp.exe', /bidirectional control \(U\+202E\)/],
+      ['Kitchen \u2067x', /bidirectional control \(U\+2067\)/],
+      ['Kitchen \ud800', /lone surrogate \(U\+D800\)/],
+    ];
+    for (const [name, reason] of bad) {
+      // JSON.stringify escapes a lone surrogate as \ud800: it arrives as one, as the probe sent it
+      const zone = await raw({
+        path: '/api/call/zone.create',
+        headers: auth,
+        body: { name, kind: 'room', parentId: null },
+      });
+      expect(zone.status, JSON.stringify(name)).toBe(400);
+      expect(zone.body.error.issues[0].message).toMatch(reason);
+    }
+    const ok = await raw({
+      path: '/api/call/zone.create',
+      headers: auth,
+      body: { name: 'Küche 2 (北) 🌡', kind: 'room', parentId: null },
+    });
+    expect(ok.status).toBe(200);
+  });
+});
