@@ -7,7 +7,7 @@ import type {
   MqttBus,
   SecretStore,
 } from '../../../shared/adapter/contract.ts';
-import { AdapterRefusal } from '../../../shared/adapter/contract.ts';
+import { AdapterRefusal, StateFileDamaged } from '../../../shared/adapter/contract.ts';
 import type {
   CommissioningCandidate,
   DeviceConnectionSettings,
@@ -16,12 +16,12 @@ import type {
   MqttCommissioningHook,
   NetworkMap,
 } from '../../../shared/adapter/contract.ts';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EventBus } from '../bus/event-bus.ts';
 import type { EntityCommand } from '../../../shared/domain/command.ts';
 import type { AdapterInfo } from '../../../shared/api/methods/devices.ts';
 import { CoreError } from '../errors.ts';
+import { adapterFiles, ensurePrivateDir } from '../storage/private-files.ts';
 import type { ModuleHealth } from '../module.ts';
 import type { DeviceRegistry } from '../registry/device-registry.ts';
 import type { StateStore } from '../state/state-store.ts';
@@ -46,6 +46,8 @@ interface Running {
  */
 export class AdapterHost {
   readonly #running: Running[] = [];
+  /** families that could not start because a state file is damaged: id -> the message naming it */
+  readonly #damaged = new Map<string, string>();
   readonly #selections: AdapterSelection[];
   readonly #registry: DeviceRegistry;
   readonly #states: StateStore;
@@ -158,25 +160,35 @@ export class AdapterHost {
       const id = module.manifest.id;
       const log = this.#log.child({ adapter: id });
       const dataDir = join(this.#dataDir, 'adapters', id);
-      mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-      const instance = module.setup(
-        {
-          log,
-          sink: this.#sink(id, log),
-          now: this.#now,
-          dataDir,
-          secrets: this.#secrets(id),
-          ...(module.manifest.needs.includes('mqtt')
-            ? {
-                mqtt: this.#mqtt().bus,
-                mqttAcl: this.#mqtt().acl,
-                ...(this.#mqtt().commissioning ? { mqttCommissioning: this.#mqtt().commissioning } : {}),
-              }
-            : {}),
-        },
-        this.#configs.get(id),
-      );
-      await instance.start();
+      ensurePrivateDir(dataDir);
+      let instance: AdapterInstance;
+      try {
+        instance = module.setup(
+          {
+            log,
+            sink: this.#sink(id, log),
+            now: this.#now,
+            dataDir,
+            files: adapterFiles(dataDir),
+            secrets: this.#secrets(id),
+            ...(module.manifest.needs.includes('mqtt')
+              ? {
+                  mqtt: this.#mqtt().bus,
+                  mqttAcl: this.#mqtt().acl,
+                  ...(this.#mqtt().commissioning ? { mqttCommissioning: this.#mqtt().commissioning } : {}),
+                }
+              : {}),
+          },
+          this.#configs.get(id),
+        );
+        await instance.start();
+      } catch (err) {
+        // A damaged state file stops this family only, named in health; the rest of the site runs.
+        if (!(err instanceof StateFileDamaged)) throw err;
+        log.error({ file: err.file }, err.message);
+        this.#damaged.set(id, err.message);
+        continue;
+      }
       this.#running.push({ id, instance });
     }
   }
@@ -203,6 +215,7 @@ export class AdapterHost {
     const bad = this.#running
       .map((r) => ({ id: r.id, h: r.instance.health() }))
       .filter((x) => x.h.status !== 'ok');
+    for (const [id, message] of this.#damaged) bad.push({ id, h: { status: 'down', detail: message } });
     return bad.length === 0
       ? { status: 'ok', detail: `${this.#running.length} adapter(s)` }
       : { status: 'degraded', detail: bad.map((b) => `${b.id}: ${b.h.detail ?? b.h.status}`).join('; ') };

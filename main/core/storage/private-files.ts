@@ -14,7 +14,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { CoreError } from '../errors.ts';
+import { StateFileDamaged, type AdapterFiles } from '../../../shared/adapter/contract.ts';
 
 /**
  * The data folder holds password hashes, keys, logs and device secrets: only the service user may
@@ -120,21 +120,9 @@ export function writePrivateFileAtomic(file: string, data: string | Uint8Array):
   }
 }
 
-/** A state file that exists but cannot be read back: named, so health and errors can say which. */
-export class CorruptStateFile extends CoreError {
-  readonly file: string;
-  constructor(file: string, reason: string) {
-    super(
-      'unavailable',
-      `The state file ${file} is damaged (${reason}); restore it from a backup or remove it.`,
-    );
-    this.file = file;
-  }
-}
-
 /**
  * Reads a JSON state file: undefined when it does not exist, the parsed value when it is whole,
- * a CorruptStateFile (naming the file) when it is not JSON or `validate` refuses it.
+ * a StateFileDamaged (naming the file) when it is not JSON or `validate` refuses it.
  */
 export function readJsonStateFile<T>(file: string, validate?: (value: unknown) => T): T | undefined {
   if (!existsSync(file)) return undefined;
@@ -142,12 +130,26 @@ export function readJsonStateFile<T>(file: string, validate?: (value: unknown) =
   try {
     value = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new CorruptStateFile(file, `not valid JSON: ${(err as Error).message}`);
+    throw new StateFileDamaged(file, `not valid JSON: ${(err as Error).message}`);
   }
   if (!validate) return value as T;
   try {
     return validate(value);
   } catch (err) {
-    throw new CorruptStateFile(file, (err as Error).message);
+    throw new StateFileDamaged(file, (err as Error).message);
   }
+}
+
+/** The file API an adapter gets in its context, rooted at its own folder. */
+export function adapterFiles(dir: string): AdapterFiles {
+  const path = (name: string): string => {
+    if (name === '' || name.includes('/') || name.includes('\\') || name.startsWith('.'))
+      throw new Error(`not a plain state-file name: ${JSON.stringify(name)}`);
+    return join(dir, name);
+  };
+  return {
+    path,
+    write: (name, data) => writePrivateFileAtomic(path(name), data),
+    readJson: (name, validate) => readJsonStateFile(path(name), validate),
+  };
 }
