@@ -13,6 +13,7 @@ import { GuardedConnection } from './guarded-connection.ts';
 import { type BrokerLimits, maxFrameBytes, resolveLimits } from './limits.ts';
 import { LogThrottle } from '../../../shared/log-throttle.ts';
 import { generatePassword, hashPassword } from '../auth/password.ts';
+import { PreAuthGuard } from './pre-auth-guard.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import { RetainedOrigins } from './retained-origins.ts';
 import { SqlitePersistence } from './sqlite-persistence.ts';
@@ -57,6 +58,11 @@ export interface BrokerStats {
   /** faults since start: listener and persistence errors, with the last one's reason and time */
   faults: number;
   lastFault: { reason: string; at: number } | null;
+  /** connections not yet authenticated, and those refused at the pre-authentication caps */
+  pendingAuth: number;
+  refusedPreAuth: number;
+  /** TLS handshakes that failed or went silent (closed at the handshake timeout) */
+  tlsHandshakeFailures: number;
   /** each started listener, and whether it still accepts connections */
   listening: { tcp: boolean; tls: boolean | null; ws: boolean | null };
 }
@@ -95,6 +101,8 @@ const BACKED_UP_BYTES = 64 * 1024;
 /** A client that stays backed up this long has stopped reading: disconnect it. */
 const STALLED_MS = 30_000;
 const AUTH_CONCURRENCY = 2;
+/** a device finishes its TLS handshake in well under a second; a silent one is closed after this */
+const TLS_HANDSHAKE_MS = 5_000;
 /** ~50 ms per check over 2 slots: a full queue clears in ~6 s, inside clients' connect timeouts */
 const AUTH_MAX_WAITING = 256;
 
@@ -112,6 +120,21 @@ export function createBroker(opts: BrokerOptions): Broker {
   };
 
   const sessions = new WeakMap<Client, Session>();
+  const preAuth = new PreAuthGuard({
+    maxTotal: limits.maxPendingTotal,
+    maxPerSource: limits.maxPendingPerSource,
+  });
+  let tlsHandshakeFailures = 0;
+  const refusePending = (socket: { remoteAddress?: string | undefined; destroy(): void }): void => {
+    counters.dropped++;
+    throttle.warn(
+      log,
+      `preauth|${socket.remoteAddress}`,
+      { remoteAddress: socket.remoteAddress, reason: 'too many unauthenticated connections' },
+      'connection refused',
+    );
+    socket.destroy();
+  };
   const rate = new RateLimiter(limits.maxMsgsPerSecPerClient);
   const throttle = new LogThrottle();
   const origins = new RetainedOrigins();
@@ -312,6 +335,11 @@ export function createBroker(opts: BrokerOptions): Broker {
   });
 
   aedes.on('client', (client) => log.info({ clientId: client.id }, 'device connected'));
+  // authenticated: no longer counts against the pre-authentication caps
+  aedes.on('clientReady', (client) => {
+    const conn = client.conn as { remoteAddress?: string; remotePort?: number };
+    preAuth.release(conn.remoteAddress, conn.remotePort);
+  });
   aedes.on('clientDisconnect', (client) => {
     rate.forget(client.id);
     enrolling.delete(client);
@@ -330,6 +358,12 @@ export function createBroker(opts: BrokerOptions): Broker {
   });
 
   const onConnection = (socket: Socket, transport: 'tcp' | 'tls' | 'ws' = 'tcp'): void => {
+    // TLS connections were admitted when their TCP connection arrived, before the handshake
+    if (transport !== 'tls') {
+      if (!preAuth.admit(socket.remoteAddress, socket.remotePort)) return refusePending(socket);
+      const { remoteAddress, remotePort } = socket;
+      socket.once('close', () => preAuth.release(remoteAddress, remotePort));
+    }
     if (sockets.size >= limits.maxConnections) {
       counters.dropped++;
       throttle.warn(
@@ -379,11 +413,20 @@ export function createBroker(opts: BrokerOptions): Broker {
       key: t.key,
       cert: t.cert,
       minVersion: 'TLSv1.2',
-      handshakeTimeout: 10_000,
+      handshakeTimeout: TLS_HANDSHAKE_MS,
+    });
+    srv.on('connection', (raw: Socket) => {
+      if (!preAuth.admit(raw.remoteAddress, raw.remotePort)) return refusePending(raw);
+      const { remoteAddress, remotePort } = raw;
+      raw.once('close', () => preAuth.release(remoteAddress, remotePort));
     });
     srv.on('secureConnection', (s) => onConnection(s, 'tls'));
-    // failed handshakes (wrong CA, scanners) are the TLS form of a bad frame: log, never crash
+    // failed handshakes (wrong CA, scanners) are the TLS form of a bad frame: log, never crash.
+    // With a listener here Node reports a silent client's handshake timeout but leaves the socket
+    // open (the probe's 937 descriptors): close it.
     srv.on('tlsClientError', (err, s) => {
+      tlsHandshakeFailures++;
+      s.destroy();
       throttle.warn(
         log,
         `tls|${s.remoteAddress}`,
@@ -409,6 +452,7 @@ export function createBroker(opts: BrokerOptions): Broker {
     server.on('connection', (ws, req) => {
       const stream = createWebSocketStream(ws);
       Object.defineProperty(stream, 'remoteAddress', { value: req.socket.remoteAddress });
+      Object.defineProperty(stream, 'remotePort', { value: req.socket.remotePort });
       stream.on('error', () => ws.terminate());
       onConnection(stream as unknown as Socket, 'ws');
     });
@@ -488,6 +532,9 @@ export function createBroker(opts: BrokerOptions): Broker {
         ...counters,
         faults,
         lastFault,
+        pendingAuth: preAuth.pending,
+        refusedPreAuth: preAuth.refused,
+        tlsHandshakeFailures,
         listening: {
           tcp: server?.listening ?? false,
           tls: opts.tls ? (tlsServer?.listening ?? false) : null,

@@ -3,6 +3,10 @@ export interface BrokerLimits {
   maxConnections?: number;
   maxQueuedPerClient?: number;
   maxMsgsPerSecPerClient?: number;
+  /** connections not yet authenticated (TCP before CONNECT, TLS in handshake), in total */
+  maxPendingTotal?: number;
+  /** ... and from one source address (loopback excepted) */
+  maxPendingPerSource?: number;
 }
 
 export type ResolvedLimits = Required<BrokerLimits>;
@@ -22,6 +26,8 @@ export function resolveLimits(limits: BrokerLimits = {}): ResolvedLimits {
     maxConnections: pick(limits.maxConnections, 2000, 'maxConnections'),
     maxQueuedPerClient: pick(limits.maxQueuedPerClient, 64, 'maxQueuedPerClient'),
     maxMsgsPerSecPerClient: pick(limits.maxMsgsPerSecPerClient, 100, 'maxMsgsPerSecPerClient'),
+    maxPendingTotal: pick(limits.maxPendingTotal, 256, 'maxPendingTotal'),
+    maxPendingPerSource: pick(limits.maxPendingPerSource, 32, 'maxPendingPerSource'),
   };
 }
 
