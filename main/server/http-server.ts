@@ -74,6 +74,16 @@ function sameOrigin(req: IncomingMessage): boolean {
   }
 }
 
+/**
+ * ws fixes maxPayload per server; its receiver reads `_maxPayload` on every frame, so one socket's
+ * cap can follow its sign-in. Checked by test/integration/server/hostile-http.test.ts (a ws
+ * upgrade that renames the field fails it).
+ */
+function setMaxPayload(ws: WebSocket, bytes: number): void {
+  const receiver = (ws as unknown as { _receiver?: { _maxPayload?: number } })._receiver;
+  if (receiver && typeof receiver._maxPayload === 'number') receiver._maxPayload = bytes;
+}
+
 /** `decodeURIComponent` that answers 400 instead of throwing a URIError (a 500) on bad escapes. */
 function decodePath(raw: string): string {
   try {
@@ -108,8 +118,10 @@ export class HeadlessServer {
     });
     this.#http.headersTimeout = 10_000;
     this.#http.requestTimeout = 30_000;
-    // The socket-level cap is the signed-in one; ApiConnection applies the anonymous cap per frame.
-    this.#wss = new WebSocketServer({ noServer: true, maxPayload: MAX_AUTHENTICATED_FRAME_BYTES });
+    // Before sign-in the socket itself refuses frames over the anonymous cap, so nothing larger is
+    // ever buffered (the probe's 150 anonymous clients parked 1.24 GB of 6 MB frames); a hello
+    // with a valid token raises it to the signed-in cap (setMaxPayload).
+    this.#wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
     this.#http.on('upgrade', (req, socket, head) => {
       const path = (req.url ?? '').split('?')[0];
       if (path !== '/api/ws' || this.#refuseHost(req) || !sameOrigin(req)) {
@@ -161,6 +173,8 @@ export class HeadlessServer {
         snapshot: async () => core.snapshot(),
         log: core.log.child({ transport: 'ws' }),
         ...(source ? { source } : {}),
+        onAuthenticated: (authed) =>
+          setMaxPayload(ws, authed ? MAX_AUTHENTICATED_FRAME_BYTES : MAX_FRAME_BYTES),
       },
       (frame) => {
         if (ws.readyState !== ws.OPEN) return;

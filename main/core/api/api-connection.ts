@@ -17,6 +17,8 @@ export interface ConnectionDeps {
   log: Logger;
   /** the peer's address, for per-source throttles (sign-in, setup code) */
   source?: string;
+  /** the pipe's frame cap follows the sign-in: small before, larger after (WebSocket maxPayload) */
+  onAuthenticated?: (authenticated: boolean) => void;
 }
 
 /**
@@ -68,6 +70,7 @@ export class ApiConnection {
   async #hello(token: string | null): Promise<void> {
     this.#token = token;
     const session = this.#deps.auth.authenticate(token);
+    this.#deps.onAuthenticated?.(session !== null);
     this.#send({
       t: 'welcome',
       authenticated: session !== null,
@@ -91,6 +94,7 @@ export class ApiConnection {
   }
 
   #expire(): void {
+    this.#deps.onAuthenticated?.(false);
     this.#unsubscribe?.();
     this.#unsubscribe = null;
     this.#send({ t: 'welcome', authenticated: false, needsSetup: false });

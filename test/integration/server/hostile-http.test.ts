@@ -275,3 +275,43 @@ describe('hostile JSON and names', () => {
     expect(ok.status).toBe(200);
   });
 });
+
+describe('pre-auth WebSocket frames stay small', () => {
+  function client(): Promise<{ ws: WebSocket; frames: any[]; closed: Promise<number> }> {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/api/ws`);
+    const frames: any[] = [];
+    ws.on('message', (d) => frames.push(JSON.parse(d.toString())));
+    const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+    return new Promise((resolve) => ws.once('open', () => resolve({ ws, frames, closed })));
+  }
+  const big = (bytes: number) =>
+    JSON.stringify({ t: 'call', id: 1, method: 'auth.status', params: { pad: 'x'.repeat(bytes) } });
+
+  it('an anonymous 1 MB frame is refused by the socket (1009) before it is buffered', async () => {
+    const { ws, closed } = await client();
+    ws.send(big(1024 * 1024));
+    expect(await closed).toBe(1009);
+  });
+
+  it('after a valid hello the signed-in cap applies; an anonymous hello drops it again', async () => {
+    const login = await raw({
+      path: '/api/call/auth.login',
+      localAddress: '127.0.0.6',
+      body: { username: 'owner', password: 'the owner password' },
+    });
+    const { ws, frames, closed } = await client();
+    ws.send(JSON.stringify({ t: 'hello', token: login.body.result.token }));
+    const t0 = Date.now();
+    while (!frames.some((f) => f.t === 'snapshot') && Date.now() - t0 < 5000)
+      await new Promise((r) => setTimeout(r, 20));
+    ws.send(big(1024 * 1024));
+    while (!frames.some((f) => f.t === 'err' && f.id === 1) && Date.now() - t0 < 5000)
+      await new Promise((r) => setTimeout(r, 20));
+    // answered (params refused), not disconnected
+    expect(frames.find((f) => f.t === 'err' && f.id === 1).error.code).toBe('bad_request');
+    ws.send(JSON.stringify({ t: 'hello', token: null }));
+    await new Promise((r) => setTimeout(r, 100));
+    ws.send(big(1024 * 1024));
+    expect(await closed).toBe(1009);
+  });
+});
