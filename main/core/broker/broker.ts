@@ -55,6 +55,8 @@ export interface BrokerStats {
   deniedAuth: number;
   deniedAcl: number;
   dropped: number;
+  /** publishes held back (and acknowledged late) by the per-client rate limit */
+  slowed: number;
   /** faults since start: listener and persistence errors, with the last one's reason and time */
   faults: number;
   lastFault: { reason: string; at: number } | null;
@@ -111,7 +113,9 @@ type AuthError = Error & { returnCode: number };
 export function createBroker(opts: BrokerOptions): Broker {
   const limits = resolveLimits(opts.limits);
   const log = opts.log.child({ component: 'broker' });
-  const counters = { published: 0, deniedAuth: 0, deniedAcl: 0, dropped: 0 };
+  const counters = { published: 0, deniedAuth: 0, deniedAcl: 0, dropped: 0, slowed: 0 };
+  /** publishes already held back once for the rate limit (checked again after their wait) */
+  const paced = new WeakSet<object>();
   let faults = 0;
   let lastFault: BrokerStats['lastFault'] = null;
   const fault = (reason: string) => {
@@ -256,16 +260,30 @@ export function createBroker(opts: BrokerOptions): Broker {
         );
         return done(new Error('payload over limit'));
       }
-      if (!rate.take(client.id)) {
-        counters.dropped++;
-        throttle.warn(
-          log,
-          `${client.id}|rate`,
-          { clientId: client.id, topic: packet.topic, reason: 'rate limit' },
-          'publish dropped',
-        );
-        dropPublish(packet);
-        return done(null);
+      if (!paced.has(packet)) {
+        const wait = rate.reserve(client.id);
+        if (wait < 0) {
+          // refused before any PUBACK: the device resends its unacknowledged QoS1 on reconnect
+          counters.dropped++;
+          log.warn(
+            { clientId: client.id, topic: packet.topic, reason: 'rate limit far exceeded' },
+            'publish refused, disconnecting',
+          );
+          return done(new Error('rate limit'));
+        }
+        if (wait > 0) {
+          // slowed, never acknowledged-then-dropped: the PUBACK waits for the message's turn
+          paced.add(packet);
+          counters.slowed++;
+          throttle.warn(
+            log,
+            `${client.id}|rate`,
+            { clientId: client.id, topic: packet.topic, reason: 'rate limit', waitMs: wait },
+            'publish slowed',
+          );
+          setTimeout(() => aedes.authorizePublish(client, packet, done), wait);
+          return;
+        }
       }
       if (!mayPublish(session.acl, packet.topic)) {
         counters.deniedAcl++;
