@@ -61,7 +61,14 @@ export class ApiService {
 
     if (spec.access !== 'public') {
       if (!ctx.session) {
-        await this.#record(method, actor, role, 'denied', 'not logged in', null);
+        try {
+          await this.#audit.recordAnonymousRefusal(
+            { actor, role, action: method, target: null, outcome: 'denied', detail: 'not logged in' },
+            ctx.source,
+          );
+        } catch (err) {
+          this.#log.error({ err, action: method }, 'audit write failed');
+        }
         throw new ApiFailure('unauthenticated', 'Log in first.');
       }
       if (!roleAllows(spec.access, ctx.session.user.role)) {

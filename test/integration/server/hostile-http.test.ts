@@ -315,3 +315,40 @@ describe('pre-auth WebSocket frames stay small', () => {
     expect(await closed).toBe(1009);
   });
 });
+
+describe('the audit log under a flood of anonymous refusals', () => {
+  it('1,200 refused calls from one source write a handful of rows, and a summary with the count', async () => {
+    const audit = t.truss.core.use('audit');
+    const before = (await audit.list(1000)).length;
+    await Promise.all(
+      Array.from({ length: 1200 }, () =>
+        raw({ path: '/api/call/site.snapshot', localAddress: '127.0.0.9', body: {} }),
+      ),
+    );
+    expect((await audit.list(1000)).length - before).toBeLessThanOrEqual(2);
+    await audit.flushRefusals(true);
+    const rows = (await audit.list(1000)).filter((a) => (a.detail ?? '').includes('127.0.0.9'));
+    expect(rows.some((r) => r.action === 'site.snapshot' && r.outcome === 'denied')).toBe(true);
+    const summary = rows.find((r) => r.action === 'refusals.aggregated');
+    expect(summary?.detail).toMatch(/^1199 more refusals from 127\.0\.0\.9/);
+  });
+
+  it('keeps the audit log within its disk budget, newest entries first', async () => {
+    const { AuditLog, AUDIT_ROW_BYTES } = await import('../../../main/core/auth/audit-log.ts');
+    const db = t.truss.core.use('database');
+    const small = new AuditLog(db, Date.now, { budgetBytes: 1000 * AUDIT_ROW_BYTES, maxAgeMs: 3600_000 });
+    for (let i = 0; i < 1100; i++)
+      await small.record({
+        actor: 'x',
+        role: 'admin',
+        action: 'probe',
+        target: `n=${i}`,
+        outcome: 'ok',
+        detail: null,
+      });
+    await small.prune();
+    expect(await db.audit.count().exec()).toBe(1000);
+    const newest = await small.list(1);
+    expect(newest[0]?.target).toBe('n=1099');
+  });
+});
