@@ -6,7 +6,7 @@ import { Aedes, type Client } from 'aedes';
 import type { Logger, MqttBus } from '../../../shared/adapter/contract.ts';
 import { type Acl, mayPublish, maySubscribe } from './acl.ts';
 import { AuthGate } from './auth-gate.ts';
-import { authenticateDevice } from './authenticate.ts';
+import { authenticateDevice, authenticateKnownDevice } from './authenticate.ts';
 import { createBus, DENIED_TOPIC } from './bus.ts';
 import { assertValidAcl, assertValidUsername, type CredentialStore } from './credentials.ts';
 import { GuardedConnection } from './guarded-connection.ts';
@@ -186,28 +186,35 @@ export function createBroker(opts: BrokerOptions): Broker {
     maxTopicLevels: 64,
 
     authenticate(client, username, password, done) {
-      const checked = authGate.run(async () => {
-        const e = await enrollmentRefusal(client, username);
-        if (e?.enroll) return { ok: true as const, acl: ENROLLMENT_ACL, enrolling: true };
-        if (e) return { ok: false as const, returnCode: 5, reason: e.reason };
-        const r = await authenticateDevice(opts.credentials, client, username, password);
-        return r.ok ? { ...r, enrolling: false } : r;
-      });
-      if (!checked) {
-        counters.deniedAuth++;
-        throttle.warn(
-          log,
-          'auth-busy',
-          { clientId: client.id, reason: 'too many logins waiting' },
-          'connection refused',
+      // known devices first, outside the scrypt queue (fast verifier): floods never hold them back
+      const known = authenticateKnownDevice(opts.credentials, client, username, password);
+      const checked = known.then((fast) => {
+        if (fast) return { ...fast, enrolling: false };
+        return (
+          authGate.run(async () => {
+            const e = await enrollmentRefusal(client, username);
+            if (e?.enroll) return { ok: true as const, acl: ENROLLMENT_ACL, enrolling: true };
+            if (e) return { ok: false as const, returnCode: 5, reason: e.reason };
+            const r = await authenticateDevice(opts.credentials, client, username, password);
+            return r.ok ? { ...r, enrolling: false } : r;
+          }) ?? {
+            ok: false as const,
+            returnCode: 3,
+            reason: 'too many logins waiting',
+          }
         );
-        return done(Object.assign(new Error('server busy'), { returnCode: 3 }) as never, false);
-      }
+      });
       checked.then(
         (result) => {
           if (!result.ok) {
             counters.deniedAuth++;
-            log.warn({ clientId: client.id, username, reason: result.reason }, 'connection refused');
+            // refusals of a flood are many: one log line per kind per interval
+            throttle.warn(
+              log,
+              `auth|${result.reason}`,
+              { clientId: client.id, username, reason: result.reason },
+              'connection refused',
+            );
             const err = Object.assign(new Error(result.reason), {
               returnCode: result.returnCode,
             }) as AuthError;
