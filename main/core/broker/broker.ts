@@ -313,6 +313,23 @@ export function createBroker(opts: BrokerOptions): Broker {
         packet.retain = false;
         return done(null);
       }
+      if (
+        packet.retain &&
+        origins.bytesAfter(packet.topic, client.id, payload.length) > limits.maxRetainedBytesPerClient
+      ) {
+        // refused before any PUBACK (the connection closes): never acknowledged and not kept
+        counters.dropped++;
+        log.warn(
+          {
+            clientId: client.id,
+            topic: packet.topic,
+            reason: 'retained bytes over limit',
+            limit: limits.maxRetainedBytesPerClient,
+          },
+          'publish refused, disconnecting',
+        );
+        return done(new Error('retained bytes over limit'));
+      }
       counters.published++;
       if (packet.retain) origins.record(packet.topic, client.id, payload.length);
       done(null);

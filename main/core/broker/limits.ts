@@ -7,6 +7,8 @@ export interface BrokerLimits {
   maxPendingTotal?: number;
   /** ... and from one source address (loopback excepted) */
   maxPendingPerSource?: number;
+  /** retained payload bytes one client may park on the broker */
+  maxRetainedBytesPerClient?: number;
 }
 
 export type ResolvedLimits = Required<BrokerLimits>;
@@ -28,6 +30,12 @@ export function resolveLimits(limits: BrokerLimits = {}): ResolvedLimits {
     maxMsgsPerSecPerClient: pick(limits.maxMsgsPerSecPerClient, 100, 'maxMsgsPerSecPerClient'),
     maxPendingTotal: pick(limits.maxPendingTotal, 256, 'maxPendingTotal'),
     maxPendingPerSource: pick(limits.maxPendingPerSource, 32, 'maxPendingPerSource'),
+    // a Zigbee2MQTT bridge retains bridge/devices and bridge/definitions of several MB each
+    maxRetainedBytesPerClient: pick(
+      limits.maxRetainedBytesPerClient,
+      16 * 1024 * 1024,
+      'maxRetainedBytesPerClient',
+    ),
   };
 }
 

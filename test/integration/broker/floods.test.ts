@@ -119,3 +119,43 @@ describe('stable endpoints', () => {
     expect(second.port).toBe(first.port);
   }, 30_000);
 });
+
+describe('retained bytes per client', () => {
+  it('a device may park only its budget of retained bytes; overwrites and clears are counted right', async () => {
+    broker = createBroker({
+      host: '127.0.0.1',
+      port: 0,
+      credentials: createMemoryCredentialStore(),
+      log: recordingLogger([]),
+      limits: { maxRetainedBytesPerClient: 100_000 },
+    });
+    const { port } = await broker.start();
+    const cred = await broker.issueCredential('hog', { publish: ['hog/#'], subscribe: [] });
+    const connectHog = () =>
+      new Promise<mqtt.MqttClient>((resolve, reject) => {
+        const c = mqtt.connect(`mqtt://127.0.0.1:${port}`, {
+          clientId: 'hog',
+          username: 'hog',
+          password: cred.password,
+          reconnectPeriod: 0,
+        });
+        c.once('connect', () => resolve(c));
+        c.once('error', reject);
+        clients.push(c);
+      });
+    const hog = await connectHog();
+    const chunk = Buffer.alloc(20_000, 0x61);
+    for (let i = 0; i < 5; i++) await hog.publishAsync(`hog/t${i}`, chunk, { qos: 1, retain: true });
+    // overwriting a topic it already holds does not grow its share
+    await hog.publishAsync('hog/t0', chunk, { qos: 1, retain: true });
+    const closed = new Promise((r) => hog.once('close', r));
+    hog.publish(`hog/t5`, chunk, { qos: 1, retain: true });
+    await closed;
+    expect(broker.stats().dropped).toBe(1);
+    // clearing a retained topic frees its bytes
+    const again = await connectHog();
+    await again.publishAsync('hog/t1', Buffer.alloc(0), { qos: 1, retain: true });
+    await again.publishAsync('hog/t5', chunk, { qos: 1, retain: true });
+    expect(again.connected).toBe(true);
+  }, 20_000);
+});
