@@ -148,7 +148,7 @@ describe('retained bytes per client', () => {
     for (let i = 0; i < 5; i++) await hog.publishAsync(`hog/t${i}`, chunk, { qos: 1, retain: true });
     // overwriting a topic it already holds does not grow its share
     await hog.publishAsync('hog/t0', chunk, { qos: 1, retain: true });
-    const closed = new Promise((r) => hog.once('close', r));
+    const closed = new Promise<void>((r) => hog.once('close', () => r()));
     hog.publish(`hog/t5`, chunk, { qos: 1, retain: true });
     await closed;
     expect(broker.stats().dropped).toBe(1);
