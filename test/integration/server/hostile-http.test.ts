@@ -336,7 +336,12 @@ describe('the audit log under a flood of anonymous refusals', () => {
   it('keeps the audit log within its disk budget, newest entries first', async () => {
     const { AuditLog, AUDIT_ROW_BYTES } = await import('../../../main/core/auth/audit-log.ts');
     const db = t.truss.core.use('database');
-    const small = new AuditLog(db, Date.now, { budgetBytes: 1000 * AUDIT_ROW_BYTES, maxAgeMs: 3600_000 });
+    let clock = Date.now();
+    // one entry per millisecond, so "newest" is well defined
+    const small = new AuditLog(db, () => ++clock, {
+      budgetBytes: 1000 * AUDIT_ROW_BYTES,
+      maxAgeMs: 3600_000,
+    });
     for (let i = 0; i < 1100; i++)
       await small.record({
         actor: 'x',
