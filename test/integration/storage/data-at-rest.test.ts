@@ -161,3 +161,56 @@ describe('a damaged database is found at start', () => {
     await expect(startTestTruss({ dataDir })).rejects.toThrow(file);
   }, 60_000);
 });
+
+describe('a damaged adapter state file', () => {
+  it('stops only that family, named in health; the rest of the core runs', async () => {
+    const { Core } = await import('../../../main/core/core.ts');
+    const { loadConfig } = await import('../../../main/core/config/load-config.ts');
+    const { silentLogger } = await import('../../../main/core/log/logger.ts');
+    const { selectAdapters } = await import('../../../main/host/compose.ts');
+    const { z } = await import('zod');
+    const dataDir = mkdtempSync(join(tmpdir(), 'truss-adapter-state-'));
+    dirs.push(dataDir);
+    // a family that keeps its adopted devices in a state file, as BLE keeps adopted.json
+    const keeper = {
+      manifest: {
+        id: 'keeper',
+        name: 'Keeper',
+        description: 'test family',
+        configSchema: z.object({}),
+        needs: [],
+      },
+      setup(ctx: import('../../../shared/adapter/contract.ts').AdapterContext) {
+        const saved = ctx.files.readJson('adopted.json', (v) =>
+          z.object({ devices: z.array(z.string()) }).parse(v),
+        );
+        return {
+          start: async () => undefined,
+          stop: async () => undefined,
+          health: () => ({ status: 'ok' as const, detail: `${saved?.devices.length ?? 0} devices` }),
+          diagnostics: () => ({}),
+          execute: async () => undefined,
+        };
+      },
+    };
+    mkdirSync(join(dataDir, 'adapters', 'keeper'), { recursive: true });
+    writeFileSync(join(dataDir, 'adapters', 'keeper', 'adopted.json'), '{"devices":["aa:bb",');
+    const config = loadConfig(dataDir, { http: { port: 0 }, mqtt: { port: 0 }, demo: { enabled: false } });
+    const core = new Core({
+      config,
+      log: silentLogger(),
+      adapters: [...selectAdapters(config), { module: keeper as never, config: {} }],
+      version: 'test',
+    });
+    await core.start();
+    try {
+      const adapters = core.health().services.adapters!;
+      expect(adapters.status).toBe('degraded');
+      expect(adapters.detail).toContain(join(dataDir, 'adapters', 'keeper', 'adopted.json'));
+      expect(adapters.detail).toMatch(/keeper: .*damaged/);
+      expect(core.health().services.database?.status).toBe('ok');
+    } finally {
+      await core.stop();
+    }
+  }, 30_000);
+});
