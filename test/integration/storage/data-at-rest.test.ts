@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { AdapterContext } from '../../../shared/adapter/contract.ts';
 import { startTestTruss, type TestTruss } from '../support/truss-harness.ts';
 
 /**
@@ -180,7 +181,7 @@ describe('a damaged adapter state file', () => {
         configSchema: z.object({}),
         needs: [],
       },
-      setup(ctx: import('../../../shared/adapter/contract.ts').AdapterContext) {
+      setup(ctx: AdapterContext) {
         const saved = ctx.files.readJson('adopted.json', (v) =>
           z.object({ devices: z.array(z.string()) }).parse(v),
         );
