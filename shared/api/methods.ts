@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Role } from '../domain/user.ts';
 import { AUTH_METHODS } from './methods/auth.ts';
 import { DEVICE_METHODS } from './methods/devices.ts';
+import { ENERGY_METHODS } from './methods/energy.ts';
 import type { Access } from './methods/method.ts';
 import { RULES_METHODS } from './methods/rules.ts';
 import { SITE_METHODS } from './methods/site.ts';
@@ -21,6 +22,7 @@ export const METHODS = {
   ...SITE_METHODS,
   ...DEVICE_METHODS,
   ...RULES_METHODS,
+  ...ENERGY_METHODS,
 } as const;
 
 export type Methods = typeof METHODS;

@@ -1,0 +1,74 @@
+import type { MeterBinding, MeteringTree, MeterNode } from '../../../../shared/energy/metering.ts';
+import { intervalEnergy } from '../metering/intervals.ts';
+import { type TreeEnergy, computeTree } from '../metering/tree.ts';
+import { type EnergyInterval, combineMeterIntervals } from '../tariffs/intervals.ts';
+import type { ReadingStore } from './reading-store.ts';
+
+/** Every counter entity bound in the tree (import and export of the grid and of each node). */
+export function treeCounters(tree: MeteringTree): string[] {
+  const out: string[] = [];
+  const add = (b: MeterBinding | null) => {
+    if (b?.import) out.push(b.import);
+    if (b?.export) out.push(b.export);
+  };
+  add(tree.site.grid);
+  const walk = (nodes: MeterNode[]) => {
+    for (const n of nodes) {
+      add(n.meter);
+      walk(n.children);
+    }
+  };
+  walk(tree.site.children);
+  return out;
+}
+
+/** Grid import/export per interval from the grid meter's repaired counters, for the cost engine. */
+export function gridIntervals(
+  tree: MeteringTree,
+  store: ReadingStore,
+  from: number,
+  to: number,
+  stepMs = 900_000,
+): { intervals: EnergyInterval[]; missing: number } {
+  const grid = tree.site.grid;
+  if (!grid.import || to <= from) return { intervals: [], missing: 0 };
+  const imp = intervalEnergy(store.readings(grid.import, from, to), from, to, stepMs);
+  const exp = grid.export ? intervalEnergy(store.readings(grid.export, from, to), from, to, stepMs) : [];
+  return combineMeterIntervals(imp, exp);
+}
+
+export interface TreeStep {
+  start: number;
+  end: number;
+  energy: TreeEnergy;
+  /** counters bound in the tree with no data over the step */
+  missing: number;
+}
+
+/**
+ * The tree's energy per step over [from, to): the balance, each node's total and the unmetered
+ * remainders, from the repaired counters. Steps where the grid meter has no data are left out.
+ */
+export function treeByStep(
+  tree: MeteringTree,
+  store: ReadingStore,
+  from: number,
+  to: number,
+  stepMs: number,
+): TreeStep[] {
+  const counters = treeCounters(tree);
+  const series = new Map(
+    counters.map((id) => [id, intervalEnergy(store.readings(id, from, to), from, to, stepMs)] as const),
+  );
+  const steps: TreeStep[] = [];
+  const n = Math.ceil((to - from) / stepMs);
+  for (let i = 0; i < n; i++) {
+    const start = from + i * stepMs;
+    const end = Math.min(to, start + stepMs);
+    const get = (id: string) => series.get(id)?.[i]?.kWh ?? null;
+    if (tree.site.grid.import && get(tree.site.grid.import) === null) continue;
+    const energy = computeTree(tree, get);
+    steps.push({ start, end, energy, missing: counters.filter((c) => get(c) === null).length });
+  }
+  return steps;
+}
