@@ -1,8 +1,10 @@
 import { createVirtualBuilding, type VirtualBuilding } from '../../adapters/sim/index.ts';
 import { defaultSite, type SiteSpec } from '../../adapters/sim/building/site.ts';
+import { SimPriceFeed } from '../../adapters/sim/mqtt/price-feed.ts';
 import type { Config } from '../core/config/config-schema.ts';
 import type { Core } from '../core/core.ts';
 import type { DemoBle } from './demo-ble.ts';
+import { configureDemoEnergy } from './demo-energy.ts';
 import type { DemoZigbee } from './demo-zigbee.ts';
 
 const FLOOR_NAMES = ['Ground floor', 'First floor', 'Second floor', 'Third floor'];
@@ -21,6 +23,8 @@ export class DemoSite {
   /** Zigbee devices behind an emulated Z-Stack coordinator */
   readonly zigbee: DemoZigbee | null;
   readonly #tickMs: number;
+  /** the day-ahead prices of the demo's dynamic tariff, published on the broker */
+  readonly priceFeed: SimPriceFeed;
 
   constructor(
     core: Core,
@@ -38,6 +42,7 @@ export class DemoSite {
       tickMs: opts.tickMs,
       log: core.log.child({ service: 'demo' }),
     });
+    this.priceFeed = new SimPriceFeed({ log: core.log.child({ service: 'demo' }), seed: opts.seed });
   }
 
   async start(): Promise<void> {
@@ -49,11 +54,16 @@ export class DemoSite {
     await this.building.connect({ url: `mqtt://127.0.0.1:${this.#core.mqttPort}`, credentials });
     await this.#waitForDevices();
     await this.#layOutZonesOnce();
+    await configureDemoEnergy(this.#core, this.#site);
+    const feed = this.priceFeed.spec();
+    const credential = await this.#core.use('broker').issueCredential(feed.nodeId, feed.acl);
+    await this.priceFeed.connect(`mqtt://127.0.0.1:${this.#core.mqttPort}`, credential);
     await this.ble?.run(this.#core, this.#tickMs);
     await this.zigbee?.run(this.#core, this.#tickMs);
   }
 
   async stop(): Promise<void> {
+    await this.priceFeed.stop();
     await this.ble?.stop();
     await this.zigbee?.stop();
     await this.building.stop();

@@ -1,5 +1,6 @@
 import type { MeterBinding, MeteringTree, MeterNode } from '../../../../shared/energy/metering.ts';
-import { intervalEnergy } from '../metering/intervals.ts';
+import { type MeterInterval, intervalEnergy } from '../metering/intervals.ts';
+import type { RepairedReading } from '../metering/repair.ts';
 import { type TreeEnergy, computeTree } from '../metering/tree.ts';
 import { type EnergyInterval, combineMeterIntervals } from '../tariffs/intervals.ts';
 import type { ReadingStore } from './reading-store.ts';
@@ -22,6 +23,30 @@ export function treeCounters(tree: MeteringTree): string[] {
   return out;
 }
 
+/**
+ * Energy per step like `intervalEnergy`, except that the steps where the readings begin or end
+ * are clipped to the readings (a meter first heard at 10:07 counts 10:07-10:15, not nothing).
+ */
+export function coveredEnergy(
+  readings: readonly RepairedReading[],
+  from: number,
+  to: number,
+  stepMs: number,
+): MeterInterval[] {
+  const out = intervalEnergy(readings, from, to, stepMs);
+  if (readings.length < 2) return out;
+  const first = readings[0]!.ts;
+  const last = readings[readings.length - 1]!.ts;
+  return out.map((iv) => {
+    if (iv.kWh !== null) return iv;
+    const a = Math.max(iv.start, first);
+    const b = Math.min(iv.end, last);
+    if (b <= a) return iv;
+    const [clipped] = intervalEnergy(readings, a, b, b - a);
+    return clipped ?? iv;
+  });
+}
+
 /** Grid import/export per interval from the grid meter's repaired counters, for the cost engine. */
 export function gridIntervals(
   tree: MeteringTree,
@@ -32,8 +57,14 @@ export function gridIntervals(
 ): { intervals: EnergyInterval[]; missing: number } {
   const grid = tree.site.grid;
   if (!grid.import || to <= from) return { intervals: [], missing: 0 };
-  const imp = intervalEnergy(store.readings(grid.import, from, to), from, to, stepMs);
-  const exp = grid.export ? intervalEnergy(store.readings(grid.export, from, to), from, to, stepMs) : [];
+  const imp = coveredEnergy(store.readings(grid.import, from, to), from, to, stepMs);
+  // export on the import interval's own bounds (clipped the same way where import was)
+  const expReadings = grid.export ? store.readings(grid.export, from, to) : [];
+  const exp = imp.map((iv) => {
+    if (!grid.export) return { ...iv, kWh: 0 };
+    const [e] = intervalEnergy(expReadings, iv.start, iv.end, iv.end - iv.start);
+    return e ?? { ...iv, kWh: null };
+  });
   return combineMeterIntervals(imp, exp);
 }
 
