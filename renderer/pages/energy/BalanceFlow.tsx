@@ -60,7 +60,14 @@ export function BalanceFlow({ balance }: { balance: LiveBalance | null }) {
       </defs>
       {nodes.map((n) => {
         const active = Math.abs(n.w) >= 1;
-        const [x1, y1, x2, y2] = n.toHouse ? [n.x, n.y, center.x, center.y] : [center.x, center.y, n.x, n.y];
+        // lines end at the edges (the house is 68 x 52, a source's circle r = 20) so arrows show
+        const dx = center.x - n.x;
+        const dy = center.y - n.y;
+        const len = Math.hypot(dx, dy);
+        const atSource = [n.x + (dx / len) * 22, n.y + (dy / len) * 22];
+        const houseEdge = Math.min(36 / Math.abs(dx || 1e-9), 28 / Math.abs(dy || 1e-9)) * len;
+        const atHouse = [center.x - (dx / len) * houseEdge, center.y - (dy / len) * houseEdge];
+        const [x1, y1, x2, y2] = n.toHouse ? [...atSource, ...atHouse] : [...atHouse, ...atSource];
         return (
           <g
             key={n.id}

@@ -65,7 +65,11 @@ export function gridIntervals(
     const [e] = intervalEnergy(expReadings, iv.start, iv.end, iv.end - iv.start);
     return e ?? { ...iv, kWh: null };
   });
-  return combineMeterIntervals(imp, exp);
+  const combined = combineMeterIntervals(imp, exp);
+  // quarter hours before the grid meter was first heard are not "missing": nothing was metered yet
+  const first = store.readings(grid.import, from, to)[0]?.ts ?? Infinity;
+  const missing = imp.filter((iv) => iv.kWh === null && iv.end > first).length;
+  return { intervals: combined.intervals, missing };
 }
 
 export interface TreeStep {
