@@ -1,5 +1,6 @@
 import { DEMO_PRICE_TOPIC } from '../../adapters/sim/mqtt/price-feed.ts';
 import type { SiteSpec } from '../../adapters/sim/building/site.ts';
+import { meteringPlug } from '../../adapters/sim/zigbee/devices.ts';
 import type { MeterNode, MeteringTree } from '../../shared/energy/metering.ts';
 import { EnergySettings } from '../../shared/energy/site.ts';
 import { Tariff, type TariffInput } from '../../shared/energy/tariff.ts';
@@ -45,14 +46,18 @@ export const DEMO_TARIFF: TariffInput = {
   ],
 };
 
-/** an entity of a device (by address) whose key ends with `suffix` */
-function entityOf(core: Core, address: string, suffix: string): string | undefined {
+/** an entity of a device (by adapter and address) whose key ends with `suffix` */
+function entityOf(core: Core, address: string, suffix: string, adapter = 'mqtt'): string | undefined {
   const registry = core.use('registry');
-  const device = registry.deviceByAddress('mqtt', address);
+  const device = registry.deviceByAddress(adapter, address);
   if (!device) return undefined;
-  return registry
-    .entitiesOf(device.id)
-    .find((e) => e.key === suffix || e.key.endsWith(`/${suffix}`) || e.key.endsWith(suffix))?.id;
+  const entities = registry.entitiesOf(device.id);
+  // the exact key first (Zigbee `energy` beside `produced_energy`), then a key ending in it
+  return (
+    entities.find((e) => e.key === suffix) ??
+    entities.find((e) => e.key.endsWith(`/${suffix}`) || e.key.endsWith(`_${suffix}`)) ??
+    entities.find((e) => e.key.endsWith(suffix))
+  )?.id;
 }
 
 /** The demo's metering tree: the main meter, the PV inverter, and the metered plugs by room. */
@@ -99,6 +104,23 @@ function demoTree(core: Core, site: SiteSpec): MeteringTree | null {
         children: [],
       });
     }
+    // the Zigbee metering plug (seMetering / haElectricalMeasurement) in the kitchen, when the
+    // emulated coordinator runs
+    const zigbeeEnergy =
+      room.id === 'kitchen' ? entityOf(core, meteringPlug().ieee, 'energy', 'zigbee') : undefined;
+    if (zigbeeEnergy) {
+      const power = entityOf(core, meteringPlug().ieee, 'power', 'zigbee');
+      plugs.push({
+        id: 'kettle-zigbee',
+        name: 'Kettle plug (Zigbee)',
+        kind: 'device',
+        role: 'load',
+        zoneId: null,
+        deviceId: null,
+        meter: { import: zigbeeEnergy, ...(power ? { power } : {}) },
+        children: [],
+      });
+    }
     if (plugs.length)
       children.push({
         id: `zone-${room.id}`,
@@ -119,8 +141,13 @@ function demoTree(core: Core, site: SiteSpec): MeteringTree | null {
  * with its demand charge, the price feed's topic, the PV array, the outdoor sensor and the
  * metering tree. What a person has changed since is left alone.
  */
-export async function configureDemoEnergy(core: Core, site: SiteSpec): Promise<void> {
+export async function configureDemoEnergy(core: Core, site: SiteSpec, withZigbee = false): Promise<void> {
   const energy = core.use('energy');
+  // the Zigbee plug's entities appear once its interview is done: wait for them (bounded)
+  for (let i = 0; withZigbee && !energy.tree() && i < 100; i++) {
+    if (entityOf(core, meteringPlug().ieee, 'energy', 'zigbee')) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
   if (!energy.repo.tariff(DEMO_TARIFF_ID)) await energy.tariffs.save(Tariff.parse(DEMO_TARIFF), 'demo');
   if (energy.settings().tariffId === null) {
     const pv = site.pv;

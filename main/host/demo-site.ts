@@ -54,12 +54,13 @@ export class DemoSite {
     await this.building.connect({ url: `mqtt://127.0.0.1:${this.#core.mqttPort}`, credentials });
     await this.#waitForDevices();
     await this.#layOutZonesOnce();
-    await configureDemoEnergy(this.#core, this.#site);
+    await this.ble?.run(this.#core, this.#tickMs);
+    await this.zigbee?.run(this.#core, this.#tickMs);
+    // after every family has joined, so the metering tree can bind the Zigbee metering plug too
+    await configureDemoEnergy(this.#core, this.#site, this.zigbee !== null);
     const feed = this.priceFeed.spec();
     const credential = await this.#core.use('broker').issueCredential(feed.nodeId, feed.acl);
     await this.priceFeed.connect(`mqtt://127.0.0.1:${this.#core.mqttPort}`, credential);
-    await this.ble?.run(this.#core, this.#tickMs);
-    await this.zigbee?.run(this.#core, this.#tickMs);
   }
 
   async stop(): Promise<void> {

@@ -57,12 +57,23 @@ describe('the demo site gets a dynamic tariff, a demand charge, PV and a meterin
   });
 
   it("classifies every family's meters and shows a live balance with the unmetered remainder", async () => {
-    const meters: Array<{ meter: { rule: string; quantity: string } }> = await call('energy.meters');
+    const meters: Array<{ entityId: string; meter: { rule: string; quantity: string } }> =
+      await call('energy.meters');
     const rules = meters.map((m) => m.meter.rule);
     expect(rules).toEqual(
       expect.arrayContaining(['tasmota ENERGY.Total', 'device_class energy (total_increasing)']),
     );
     expect(meters.filter((m) => m.meter.quantity === 'power').length).toBeGreaterThanOrEqual(3);
+    // the Zigbee metering plug (seMetering currentSummDelivered, haElectricalMeasurement activePower)
+    // behind the emulated Z-Stack coordinator
+    const reg = t.truss.core.use('registry');
+    const zigbee = meters.filter(
+      (m) => reg.devices.get(reg.entities.get(m.entityId)?.deviceId ?? '')?.adapter === 'zigbee',
+    );
+    expect(zigbee.map((m) => m.meter.quantity).sort()).toEqual(['energy', 'power']);
+    expect(JSON.stringify((await call('energy.tree')).tree)).toContain('kettle-zigbee');
+    const health = (await t.call('system.health', {}, token)).body.result;
+    expect(health.services.energy.detail).toMatch(/\d+ meters, \d+ readings repaired/);
     const probe = new WsProbe(t.url);
     await probe.opened;
     probe.send({ t: 'hello', token });
