@@ -31,6 +31,8 @@ import { gridIntervals } from './metered-energy.ts';
 import type { TariffService } from './tariff-service.ts';
 
 const DAY = 86_400_000;
+/** the assets the planner schedules: not part of the base load */
+const PLANNED_ROLES = ['ev', 'heat_pump', 'hot_water'];
 
 export interface LiveBalance {
   at: number;
@@ -274,14 +276,24 @@ export class EnergyService implements PlanInputs {
     return this.forecasts.pvForecastW(slotStarts, slotMs);
   }
 
+  /**
+   * From the site's load model once a day of metered history exists; until then a persistence
+   * forecast (the live load without the planned assets, held flat), so a fresh site can plan.
+   */
   baseLoadForecastW(slotStarts: readonly number[], slotMs: number): number[] {
     const f = this.forecasts.loadForecastW('site', slotStarts, slotMs, this.#now());
-    if (!f)
+    if (f) return f;
+    const live = this.balance().tree;
+    if (!live || live.flags.some((x) => x.startsWith('grid meter: no data')))
       throw new CoreError(
         'unavailable',
-        'No load forecast yet: the site load model needs a day of metered data (grid meter in the metering tree).',
+        'No load forecast yet: bind the grid meter in the metering tree and let it report.',
       );
-    return f;
+    const planned = live.nodes
+      .filter((n) => PLANNED_ROLES.includes(n.role))
+      .reduce((sum, n) => sum + (n.total ?? 0), 0);
+    const w = Math.max(0, live.balance.load - planned);
+    return slotStarts.map(() => w);
   }
 
   outdoorTempForecastC(slotStarts: readonly number[], slotMs: number): number[] {
