@@ -13,6 +13,7 @@ import { DeviceDetailPage } from './pages/DeviceDetailPage.tsx';
 import { SettingsPage } from './pages/SettingsPage.tsx';
 import { CommissioningPage } from './pages/CommissioningPage.tsx';
 import { RulesPage } from './pages/rules/RulesPage.tsx';
+import { EnergyPage } from './pages/energy/EnergyPage.tsx';
 
 export function App() {
   const session = useSessionObject();
@@ -42,6 +43,7 @@ const NAV: Array<{ label: string; route: Route; match: Route['page'][]; testId: 
     testId: 'nav-commissioning',
   },
   { label: 'Automations', route: { page: 'rules', tab: null }, match: ['rules'], testId: 'nav-rules' },
+  { label: 'Energy', route: { page: 'energy', tab: null }, match: ['energy'], testId: 'nav-energy' },
   { label: 'Settings', route: { page: 'settings', tab: null }, match: ['settings'], testId: 'nav-settings' },
 ];
 
@@ -115,6 +117,8 @@ function Shell({ connected }: { connected: boolean }) {
             <DeviceDetailPage site={site} deviceId={route.deviceId} user={user} canControl={canControl} />
           ) : route.page === 'rules' ? (
             <RulesPage site={site} user={user} tab={route.tab} />
+          ) : route.page === 'energy' ? (
+            <EnergyPage user={user} />
           ) : route.page === 'commissioning' ? (
             <CommissioningPage
               site={site}

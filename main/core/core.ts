@@ -9,6 +9,7 @@ import { authModule } from './auth/auth-module.ts';
 import { brokerModule } from './broker/broker-module.ts';
 import { haExportModule } from './broker/ha-export-module.ts';
 import { EventBus } from './bus/event-bus.ts';
+import { energyModule } from './energy/energy-module.ts';
 import type { Config } from './config/config-schema.ts';
 import { historyModule } from './history/history-module.ts';
 import { ModuleHost } from './lifecycle/module-host.ts';
@@ -52,6 +53,7 @@ export function coreModules(adapters: AdapterSelection[]): CoreModule[] {
     adaptersModule(adapters),
     haExportModule,
     rulesModule,
+    energyModule,
   ];
 }
 

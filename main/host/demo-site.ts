@@ -1,8 +1,10 @@
 import { createVirtualBuilding, type VirtualBuilding } from '../../adapters/sim/index.ts';
 import { defaultSite, type SiteSpec } from '../../adapters/sim/building/site.ts';
+import { SimPriceFeed } from '../../adapters/sim/mqtt/price-feed.ts';
 import type { Config } from '../core/config/config-schema.ts';
 import type { Core } from '../core/core.ts';
 import type { DemoBle } from './demo-ble.ts';
+import { configureDemoEnergy } from './demo-energy.ts';
 import type { DemoZigbee } from './demo-zigbee.ts';
 
 const FLOOR_NAMES = ['Ground floor', 'First floor', 'Second floor', 'Third floor'];
@@ -21,6 +23,8 @@ export class DemoSite {
   /** Zigbee devices behind an emulated Z-Stack coordinator */
   readonly zigbee: DemoZigbee | null;
   readonly #tickMs: number;
+  /** the day-ahead prices of the demo's dynamic tariff, published on the broker */
+  readonly priceFeed: SimPriceFeed;
 
   constructor(
     core: Core,
@@ -38,6 +42,7 @@ export class DemoSite {
       tickMs: opts.tickMs,
       log: core.log.child({ service: 'demo' }),
     });
+    this.priceFeed = new SimPriceFeed({ log: core.log.child({ service: 'demo' }), seed: opts.seed });
   }
 
   async start(): Promise<void> {
@@ -51,9 +56,15 @@ export class DemoSite {
     await this.#layOutZonesOnce();
     await this.ble?.run(this.#core, this.#tickMs);
     await this.zigbee?.run(this.#core, this.#tickMs);
+    // after every family has joined, so the metering tree can bind the Zigbee metering plug too
+    await configureDemoEnergy(this.#core, this.#site, this.zigbee !== null);
+    const feed = this.priceFeed.spec();
+    const credential = await this.#core.use('broker').issueCredential(feed.nodeId, feed.acl);
+    await this.priceFeed.connect(`mqtt://127.0.0.1:${this.#core.mqttPort}`, credential);
   }
 
   async stop(): Promise<void> {
+    await this.priceFeed.stop();
     await this.ble?.stop();
     await this.zigbee?.stop();
     await this.building.stop();

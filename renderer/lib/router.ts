@@ -5,7 +5,8 @@ export type Route =
   | { page: 'device'; deviceId: string }
   | { page: 'settings'; tab: string | null }
   | { page: 'commissioning' }
-  | { page: 'rules'; tab: string | null };
+  | { page: 'rules'; tab: string | null }
+  | { page: 'energy'; tab: string | null };
 
 export function parseRoute(hash: string): Route {
   const parts = hash
@@ -25,6 +26,7 @@ export function parseRoute(hash: string): Route {
   if (head === 'settings') return { page: 'settings', tab: arg ?? null };
   if (head === 'commissioning') return { page: 'commissioning' };
   if (head === 'rules') return { page: 'rules', tab: arg ?? null };
+  if (head === 'energy') return { page: 'energy', tab: arg ?? null };
   return { page: 'overview' };
 }
 
@@ -42,5 +44,7 @@ export function href(route: Route): string {
       return '#/commissioning';
     case 'rules':
       return route.tab ? `#/rules/${encodeURIComponent(route.tab)}` : '#/rules';
+    case 'energy':
+      return route.tab ? `#/energy/${encodeURIComponent(route.tab)}` : '#/energy';
   }
 }

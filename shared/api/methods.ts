@@ -3,6 +3,7 @@ import type { Role } from '../domain/user.ts';
 import { ADAPTER_SETTINGS_METHODS } from './methods/adapter-settings.ts';
 import { AUTH_METHODS } from './methods/auth.ts';
 import { DEVICE_METHODS } from './methods/devices.ts';
+import { ENERGY_METHODS } from './methods/energy.ts';
 import type { Access } from './methods/method.ts';
 import { RULES_METHODS } from './methods/rules.ts';
 import { SITE_METHODS } from './methods/site.ts';
@@ -23,6 +24,7 @@ export const METHODS = {
   ...DEVICE_METHODS,
   ...ADAPTER_SETTINGS_METHODS,
   ...RULES_METHODS,
+  ...ENERGY_METHODS,
 } as const;
 
 export type Methods = typeof METHODS;

@@ -18,7 +18,7 @@ import {
  * https://shelly-api-docs.shelly.cloud/gen2/General/Notifications
  */
 
-const COMPONENT = /^(switch|cover|light|em|em1|pm1|temperature|humidity|input):(\d{1,3})$/;
+const COMPONENT = /^(switch|cover|light|em|em1|emdata|em1data|pm1|temperature|humidity|input):(\d{1,3})$/;
 const PREFIX = /^[A-Za-z0-9_.:-]{1,64}$/;
 
 interface ShellyDevice {
@@ -52,6 +52,8 @@ function entitiesOf(component: string, type: string, status: Record<string, unkn
       ];
       if ('apower' in status) out.push(sensor('power', `Power ${n}`, 'W', 'power'));
       if ('aenergy' in status) out.push(sensor('energy', `Energy ${n}`, 'kWh', 'energy'));
+      // firmware 1.2+ counts energy sent back through the relay (a PV micro-inverter on a plug)
+      if ('ret_aenergy' in status) out.push(sensor('ret_energy', `Returned energy ${n}`, 'kWh', 'energy'));
       return out;
     }
     case 'cover':
@@ -84,6 +86,17 @@ function entitiesOf(component: string, type: string, status: Record<string, unkn
       return [sensor('power', `Total power ${n}`, 'W', 'power')];
     case 'em1':
       return [sensor('power', `Power ${n}`, 'W', 'power')];
+    // the energy counters of the Pro 3EM / Pro EM (EMData / EM1Data: Wh, reported as kWh)
+    case 'emdata':
+      return [
+        sensor('total_act', `Total energy ${n}`, 'kWh', 'energy'),
+        sensor('total_act_ret', `Total returned energy ${n}`, 'kWh', 'energy'),
+      ];
+    case 'em1data':
+      return [
+        sensor('total_act_energy', `Energy ${n}`, 'kWh', 'energy'),
+        sensor('total_act_ret_energy', `Returned energy ${n}`, 'kWh', 'energy'),
+      ];
     case 'temperature':
       return [sensor('temperature', `Temperature ${n}`, '°C', 'temperature')];
     case 'humidity':
@@ -119,6 +132,7 @@ export function valuesOf(
     if (typeof s.output === 'boolean') out.push([component, s.output]);
     num('power', s.apower);
     if (isRecord(s.aenergy)) num('energy', s.aenergy.total, 1 / 1000);
+    if (isRecord(s.ret_aenergy)) num('ret_energy', s.ret_aenergy.total, 1 / 1000);
   } else if (type === 'pm1') {
     num('power', s.apower);
     if (isRecord(s.aenergy)) num('energy', s.aenergy.total, 1 / 1000);
@@ -133,7 +147,14 @@ export function valuesOf(
     if (Object.keys(v).length > 0) out.push([component, v]);
   } else if (type === 'em') num('power', s.total_act_power);
   else if (type === 'em1') num('power', s.act_power);
-  else if (type === 'temperature') num('temperature', s.tC);
+  else if (type === 'emdata') {
+    // https://shelly-api-docs.shelly.cloud/gen2/ComponentsAndServices/EMData#status (Wh)
+    num('total_act', s.total_act, 1 / 1000);
+    num('total_act_ret', s.total_act_ret, 1 / 1000);
+  } else if (type === 'em1data') {
+    num('total_act_energy', s.total_act_energy, 1 / 1000);
+    num('total_act_ret_energy', s.total_act_ret_energy, 1 / 1000);
+  } else if (type === 'temperature') num('temperature', s.tC);
   else if (type === 'humidity') num('humidity', s.rh);
   else if (type === 'input' && typeof s.state === 'boolean') out.push([component, s.state]);
   return out;

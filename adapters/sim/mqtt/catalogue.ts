@@ -121,6 +121,8 @@ export function deviceCatalogue(model: BuildingModel): SimDeviceDefinition[] {
     entities: [
       meterPowerSensor('import_power', 'Import power', (s) => s.meter.importPowerW),
       meterPowerSensor('export_power', 'Export power', (s) => s.meter.exportPowerW),
+      // signed, as a bidirectional meter reports it: what the live balance reads
+      meterPowerSensor('grid_power', 'Grid power', (s) => s.meter.netPowerW),
       energySensor('import_energy', 'Import energy', (s) => s.meter.importEnergyKWh),
       energySensor('export_energy', 'Export energy', (s) => s.meter.exportEnergyKWh),
     ],
@@ -132,6 +134,22 @@ export function deviceCatalogue(model: BuildingModel): SimDeviceDefinition[] {
     entities: [
       powerSensor('power', 'PV power', (s) => s.pv.powerW),
       energySensor('energy', 'PV energy', (s) => s.pv.energyKWh),
+    ],
+  });
+  devices.push({
+    nodeId: 'sim-outdoor-sensor',
+    name: 'Outdoor sensor',
+    model: 'TS-OS1',
+    entities: [
+      sensor('temperature', {
+        name: 'Outdoor temperature',
+        deviceClass: 'temperature',
+        unit: '°C',
+        stateClass: 'measurement',
+        read: (s) => s.outdoor.temperature,
+        decimals: 1,
+        deadband: 0.1,
+      }),
     ],
   });
   return devices;

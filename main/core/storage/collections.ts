@@ -3,8 +3,8 @@ import type { RxJsonSchema } from 'rxdb';
 /**
  * The document collections. Free RxDB allows at most 13 open collections per process, so
  * collections are per concept and coarse (settings and secrets are keyed documents in one
- * collection each; rules, scenes and schedules share `automations`) — 10 of 13 are used here,
- * leaving room for tariffs and sync metadata. High-volume data (telemetry, rule traces, broker
+ * collection each; rules, scenes and schedules share `automations`) — 11 of 13 are used here
+ * (`energy` holds tariffs, the metering tree and the site's energy settings). High-volume data (telemetry, rule traces, broker
  * persistence) lives in plain SQLite tables of the same file instead.
  */
 const str = (maxLength = 200) => ({ type: 'string', maxLength }) as const;
@@ -139,6 +139,13 @@ export const COLLECTION_SCHEMAS = {
   // Rules, scenes and schedules in one collection ("<type>:<id>"); their traces live in SQLite.
   automations: schema(
     'automations',
+    'id',
+    { id: str(), type: str(16), body: { type: 'object' }, updatedAt: { type: 'number' } },
+    ['id', 'type', 'body', 'updatedAt'],
+  ),
+  // Tariffs (with their revisions), the metering tree and energy settings ("<type>:<id>").
+  energy: schema(
+    'energy',
     'id',
     { id: str(), type: str(16), body: { type: 'object' }, updatedAt: { type: 'number' } },
     ['id', 'type', 'body', 'updatedAt'],
