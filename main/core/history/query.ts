@@ -19,6 +19,7 @@ export const HARD_POINT_LIMIT = 200_000;
 
 interface ChunkRow {
   n: number;
+  packed: number;
   data: Uint8Array;
 }
 
@@ -42,13 +43,13 @@ export class HistoryReader {
   constructor(db: DatabaseSync) {
     // Chunks are sorted inside but may overlap each other (late samples), hence the merge below.
     this.#rawChunks = db.prepare(
-      'SELECT n, data FROM ts_raw_chunk WHERE series = ? AND t_max >= ? AND t_min <= ? ORDER BY t_min',
+      'SELECT n, packed, data FROM ts_raw_chunk WHERE series = ? AND t_max >= ? AND t_min <= ? ORDER BY t_min',
     );
     this.#rawCountInside = db.prepare(
       'SELECT coalesce(sum(n), 0) AS n FROM ts_raw_chunk WHERE series = ? AND t_min >= ? AND t_max <= ?',
     );
     this.#rawEdgeChunks = db.prepare(
-      `SELECT n, data FROM ts_raw_chunk WHERE series = ?1 AND t_max >= ?2 AND t_min <= ?3
+      `SELECT n, packed, data FROM ts_raw_chunk WHERE series = ?1 AND t_max >= ?2 AND t_min <= ?3
        AND (t_min < ?2 OR t_max > ?3)`,
     );
     this.#rollups = db.prepare(
@@ -150,7 +151,7 @@ export class HistoryReader {
     let count = Number((this.#rawCountInside.get(series, from, to) as { n: number }).n);
     for (const row of this.#rawEdgeChunks.iterate(series, from, to) as Iterable<ChunkRow>) {
       if (count > maxPoints) break;
-      for (const t of decodeChunk(row.data).ts) if (t >= from && t <= to) count++;
+      for (const t of decodeChunk(row.data, row.packed).ts) if (t >= from && t <= to) count++;
     }
     return count;
   }
@@ -160,7 +161,7 @@ export class HistoryReader {
     let sorted = true;
     let lastTs = -Infinity;
     for (const row of this.#rawChunks.all(series, from, to) as unknown as ChunkRow[]) {
-      const { ts, values } = decodeChunk(row.data);
+      const { ts, values } = decodeChunk(row.data, row.packed);
       for (let i = 0; i < ts.length; i++) {
         const t = ts[i]!;
         if (t < from || t > to) continue;

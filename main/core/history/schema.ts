@@ -43,6 +43,11 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (series, res, bucket)
   ) WITHOUT ROWID;
   `,
+  // 2: closed hours are packed (packed-samples.ts): 1; 0 marks the plain float64 chunks ingest
+  // writes, 2 a closed hour kept plain because it cannot be packed exactly.
+  // The partial index finds what is left to pack without reading the packed majority.
+  `ALTER TABLE ts_raw_chunk ADD COLUMN packed INTEGER NOT NULL DEFAULT 0;
+   CREATE INDEX ts_raw_chunk_unpacked ON ts_raw_chunk (t_max) WHERE packed = 0;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
