@@ -1,6 +1,6 @@
 import { DatabaseSync } from 'node:sqlite';
 import { BatchWriter } from './batch-writer.ts';
-import { RawCompactor } from './compaction.ts';
+import { HistoryCompactor } from './compaction.ts';
 import { HistoryReader } from './query.ts';
 import { DEFAULT_RETENTION, RetentionSweeper, checkRetention } from './retention.ts';
 import { checkSample } from './sample-validation.ts';
@@ -42,7 +42,7 @@ export function openTimeSeriesStore(opts: TimeSeriesStoreOptions): TimeSeriesSto
   const writer = new BatchWriter(db, series);
   const reader = new HistoryReader(db);
   const sweeper = new RetentionSweeper(db);
-  const compactor = new RawCompactor(db);
+  const compactor = new HistoryCompactor(db);
 
   let bufEntity: string[] = [];
   let bufTs: number[] = [];
