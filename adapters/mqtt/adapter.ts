@@ -110,9 +110,12 @@ export function createMqttAdapter(ctx: MqttAdapterContext, config: MqttAdapterCo
   let queue: Promise<void> = Promise.resolve();
   let pending = 0;
 
+  /** while an adoption replays a device's configs: the reasons any of them was refused */
+  let collecting: { clientId: string | null; reasons: string[] } | null = null;
   const rejectConfig = (topic: string, clientId: string | null, reason: string): void => {
     counters.configsRejected++;
     lastRejection = `${topic}: ${reason}`;
+    if (collecting && collecting.clientId === clientId) collecting.reasons.push(`${topic}: ${reason}`);
     throttle.warn(
       log,
       `cfg|${clientId}|${topic}|${reason}`,
@@ -344,6 +347,8 @@ export function createMqttAdapter(ctx: MqttAdapterContext, config: MqttAdapterCo
     if (!dt) return rejectConfig(msg.topic, msg.clientId, 'malformed discovery topic');
     if (msg.payload.length === 0) return removeDiscovered(msg.topic, msg.clientId);
     if (dt.component !== 'device' && !COMPONENT_MAPPERS.has(dt.component)) {
+      if (collecting?.clientId === msg.clientId)
+        collecting.reasons.push(`${msg.topic}: unsupported platform "${dt.component.slice(0, 32)}"`);
       log.debug(
         { topic: msg.topic, component: dt.component },
         'discovery config for an unsupported component ignored',
@@ -436,29 +441,64 @@ export function createMqttAdapter(ctx: MqttAdapterContext, config: MqttAdapterCo
       });
   };
 
+  const ownerOf = (address: string): string | null => {
+    const family = familyOf(address);
+    const owner = family ? family.ownerOf(address) : devices.get(address)?.owner;
+    return owner ?? null;
+  };
   const commissioning =
     ctx.mqttCommissioning && ctx.mqtt
       ? createMqttCommissioning({
           bus: ctx.mqtt,
           hook: ctx.mqttCommissioning,
           sink: ctx.sink,
+          files: ctx.files,
           log,
           now: ctx.now,
           discoveryPrefix: prefix,
+          zigbee2mqttBase: config.zigbee2mqttBase,
           async ingest(family, msg) {
             if (family === 'ha') {
-              onConfigMessage(msg);
+              const mine = { clientId: msg.clientId, reasons: [] as string[] };
               await queue;
-              return;
+              collecting = mine;
+              try {
+                onConfigMessage(msg);
+                await queue;
+              } finally {
+                collecting = null;
+              }
+              return mine.reasons;
             }
             const id = family === 'zigbee2mqtt' ? 'zigbee2mqtt' : family;
             families.find((f) => f.id === id)?.ingest(msg);
+            return [];
           },
+          knows: (address) =>
+            address.startsWith('zigbee2mqtt:') ||
+            devices.has(address) ||
+            (familyOf(address)?.ownerOf(address) ?? undefined) !== undefined,
+          forget: async (address) => {
+            const family = familyOf(address);
+            if (family) family.forget(address);
+            else {
+              for (const key of [...(devices.get(address)?.keys ?? [])]) {
+                const rec = entities.get(key);
+                if (rec) removeEntity(rec);
+              }
+              settle([address]);
+            }
+          },
+          ownerOf,
+          ownedBy: (username) => [
+            ...[...devices.values()].filter((d) => d.owner === username).map((d) => d.address),
+            ...families.flatMap((f) => f.ownedBy(username)),
+          ],
         })
       : undefined;
 
   return {
-    ...(commissioning ? { commissioning } : {}),
+    ...(commissioning ? { commissioning, access: commissioning.access } : {}),
     async start() {
       if (bus) return;
       if (!ctx.mqtt) throw new Error('the mqtt adapter needs the embedded broker (ctx.mqtt)');
@@ -469,6 +509,8 @@ export function createMqttAdapter(ctx: MqttAdapterContext, config: MqttAdapterCo
       ];
       for (const f of families)
         f.start({ bus, sink: ctx.sink, log: log.child({ family: f.id }), now: ctx.now });
+      // what adopted devices announced, in case they do not announce again
+      await commissioning?.restore();
       // HA's birth message: devices that honour it re-send their discovery configs
       await bus.publish(`${prefix}/status`, 'online');
       log.info({ prefix }, 'HA discovery started');
@@ -524,6 +566,8 @@ export function createMqttAdapter(ctx: MqttAdapterContext, config: MqttAdapterCo
     },
 
     async remove(address) {
+      // a forgotten device loses its broker login too (unless a bridge's other devices need it)
+      await commissioning?.forgetDevice(address);
       const family = familyOf(address);
       if (family) {
         family.forget(address);

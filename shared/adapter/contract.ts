@@ -110,15 +110,47 @@ export interface DeviceConnectionSettings {
 
 /** The embedded broker's commissioning side, handed to adapters that need 'mqtt'. */
 export interface MqttCommissioningHook {
-  /** lets devices without a credential announce themselves (sandboxed) until `untilMs` */
-  openEnrollment(untilMs: number): void;
+  /**
+   * lets devices without a credential announce themselves (sandboxed) until `untilMs`; `announce`
+   * lists the topic filters they may publish announcements on (the site's discovery topics)
+   */
+  openEnrollment(untilMs: number, announce?: readonly string[]): void;
   closeEnrollment(): Promise<void>;
   issueCredential(
     username: string,
     acl: { publish: string[]; subscribe: string[] },
   ): Promise<{ username: string; password: string }>;
+  revokeCredential(username: string): Promise<void>;
+  /** the ACL a device's credential holds, or null when it has none */
+  credential(username: string): Promise<{ publish: string[]; subscribe: string[] } | null>;
+  /** every device credential with its ACL, to keep topic spaces apart */
+  credentials(): Promise<Array<{ username: string; publish: string[]; subscribe: string[] }>>;
+  /** replaces a device's ACL (its session reconnects under the new one) */
+  setAcl(username: string, acl: { publish: string[]; subscribe: string[] }): Promise<void>;
+  /** what the device tried outside its ACL since start */
+  refusedTraffic(username: string): DeviceAccessInfo['outside'];
   /** where devices reach the broker, as an installer types it */
   endpoint(): { host: string; port: number; tlsPort: number | null };
+}
+
+/** A device's own broker login: who it is, the topics it may use, and what it tried beyond them. */
+export interface DeviceAccessInfo {
+  username: string;
+  /** false once the credential is revoked (the device can no longer log in) */
+  active: boolean;
+  publish: string[];
+  subscribe: string[];
+  /** traffic the broker refused because it lies outside the ACL, most recent first */
+  outside: Array<{ kind: 'publish' | 'subscribe'; topic: string; count: number; last: number }>;
+}
+
+/** Families whose devices log in with a credential of their own (MQTT) offer this. */
+export interface DeviceAccess {
+  get(address: string): Promise<DeviceAccessInfo>;
+  /** an installer's edit; refused (AdapterRefusal) when it claims a shared root or another device's topics */
+  set(address: string, acl: { publish: string[]; subscribe: string[] }): Promise<DeviceAccessInfo>;
+  /** the device can no longer log in; it stays on the site until forgotten */
+  revoke(address: string): Promise<void>;
 }
 
 /** Families that commission devices (permit join, scan, adopt) implement this. */
@@ -285,6 +317,7 @@ export interface AdapterInstance {
   networkMap?(): Promise<NetworkMap>;
   firmware?: FirmwareUpdates;
   links?: DeviceLinks;
+  access?: DeviceAccess;
 }
 
 export interface AdapterManifest<Config> {

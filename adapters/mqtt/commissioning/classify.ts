@@ -13,31 +13,15 @@ export interface Announcement {
   label: string;
   /** the device's topic, typed into its web page */
   topic: string;
-  /** the broker username (= clientId) the device gets */
+  /**
+   * the broker username the device gets: the client id it enrolled with, so the installer types
+   * only a user name and password, never a new client id
+   */
   username: string;
-  acl: { publish: string[]; subscribe: string[] };
   detail: Record<string, string | number | boolean | null>;
 }
 
 const USERNAME = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
-
-export function tasmotaAcl(t: string, mac: string): { publish: string[]; subscribe: string[] } {
-  return {
-    publish: [`tasmota/discovery/${mac}/#`, `tele/${t}/#`, `stat/${t}/#`],
-    subscribe: [`cmnd/${t}/#`],
-  };
-}
-
-export function shellyAcl(prefix: string): { publish: string[]; subscribe: string[] } {
-  return { publish: [`${prefix}/#`], subscribe: [`${prefix}/rpc`] };
-}
-
-export function haAcl(id: string, discoveryPrefix: string): { publish: string[]; subscribe: string[] } {
-  return {
-    publish: [`${discoveryPrefix}/+/${id}/+/config`, `${discoveryPrefix}/device/${id}/config`, `${id}/#`],
-    subscribe: [`${id}/#`, `${discoveryPrefix}/status`],
-  };
-}
 
 const str = (v: unknown, max = 80): string | null => (typeof v === 'string' ? v.slice(0, max) : null);
 
@@ -50,23 +34,26 @@ export function classify(
   topic: string,
   payload: Uint8Array,
   discoveryPrefix: string,
+  zigbee2mqttBase = 'zigbee2mqtt',
 ): Announcement | null {
   const levels = topic.split('/');
   if (levels[0] === 'tasmota' && levels[1] === 'discovery' && levels[3] === 'config') {
     const parsed = readJson(payload);
     if (!parsed.ok) throw new Error(parsed.reason);
     const cfg = parseTasmotaConfig(levels[2] ?? '', parsed.json);
-    const t = topic && isRecord(parsed.json) ? String(parsed.json.t) : '';
-    if (!USERNAME.test(t)) throw new Error(`Tasmota topic ${JSON.stringify(t)} cannot be a broker username`);
     const json = parsed.json as Record<string, unknown>;
+    const t = String(json.t);
+    // hatasmota refuses a config whose `mac` is not the one in its topic (discovery.py)
+    const said = typeof json.mac === 'string' ? json.mac.toUpperCase() : null;
+    if (said !== cfg.mac)
+      throw new Error(`the config's MAC ${JSON.stringify(json.mac)} does not match its topic's ${cfg.mac}`);
     return {
       id: cfg.address,
       family: 'tasmota',
       address: cfg.address,
       label: `${cfg.model ?? 'Tasmota'} (${cfg.name})`,
       topic: t,
-      username: t,
-      acl: tasmotaAcl(t, cfg.mac),
+      username: clientId,
       detail: { family: 'Tasmota', mac: cfg.mac, ip: str(json.ip, 45), firmware: cfg.sw, clientId },
     };
   }
@@ -92,7 +79,6 @@ export function classify(
       label: str(dev.name) ?? clientId,
       topic: clientId,
       username: clientId,
-      acl: haAcl(clientId, discoveryPrefix),
       detail: {
         family: 'Home Assistant discovery',
         model: str(dev.model),
@@ -101,15 +87,14 @@ export function classify(
       },
     };
   }
-  if (topic === 'zigbee2mqtt/bridge/devices' || topic === 'zigbee2mqtt/bridge/info') {
+  if (topic === `${zigbee2mqttBase}/bridge/devices` || topic === `${zigbee2mqttBase}/bridge/info`) {
     return {
       id: `zigbee2mqtt:${clientId}`,
       family: 'zigbee2mqtt',
       address: `zigbee2mqtt:${clientId}`,
       label: 'Zigbee2MQTT bridge',
-      topic: 'zigbee2mqtt',
+      topic: zigbee2mqttBase,
       username: clientId,
-      acl: { publish: ['zigbee2mqtt/#'], subscribe: ['zigbee2mqtt/#'] },
       detail: { family: 'Zigbee2MQTT', clientId },
     };
   }
@@ -118,15 +103,14 @@ export function classify(
 
 function shelly(prefix: string, src: string | null, clientId: string): Announcement {
   if (!USERNAME.test(prefix))
-    throw new Error(`Shelly prefix ${JSON.stringify(prefix)} cannot be a broker username`);
+    throw new Error(`Shelly prefix ${JSON.stringify(prefix)} is not a valid topic level`);
   return {
     id: `shelly:${prefix}`,
     family: 'shelly',
     address: `shelly:${prefix}`,
     label: src ?? prefix,
     topic: prefix,
-    username: prefix,
-    acl: shellyAcl(prefix),
+    username: clientId,
     detail: { family: 'Shelly', model: src?.split('-')[0] ?? null, clientId },
   };
 }

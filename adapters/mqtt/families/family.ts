@@ -23,6 +23,10 @@ export interface DeviceFamily {
   start(ctx: FamilyContext): void;
   stop(): void;
   owns(address: string): boolean;
+  /** the client that announced a device the family knows (null: the core), undefined when unknown */
+  ownerOf(address: string): string | null | undefined;
+  /** the devices one client announced */
+  ownedBy(clientId: string): string[];
   execute(address: string, key: string, cmd: EntityCommand): Promise<void>;
   forget(address: string): void;
   diagnostics(): Record<string, unknown>;
@@ -98,6 +102,10 @@ export class DeviceTable {
 
   entity(address: string, key: string): EntityAnnouncement | undefined {
     return this.#devices.get(address)?.entities.get(key);
+  }
+
+  ownedBy(clientId: string): string[] {
+    return [...this.#devices].filter(([, d]) => d.owner === clientId).map(([a]) => a);
   }
 
   addresses(): string[] {

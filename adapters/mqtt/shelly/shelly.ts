@@ -293,6 +293,8 @@ export function createShellyFamily(): DeviceFamily {
       unsubs = [];
     },
     owns: (address) => address.startsWith('shelly:'),
+    ownerOf: (address) => table?.owner(address),
+    ownedBy: (clientId) => table?.ownedBy(clientId) ?? [],
     ingest: (msg) => (msg.topic.endsWith('/online') ? onOnline(msg) : onEvent(msg)),
     async execute(address, key, cmd) {
       const dev = devices.get(address.slice('shelly:'.length));

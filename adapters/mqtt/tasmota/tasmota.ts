@@ -285,6 +285,8 @@ export function createTasmotaFamily(): DeviceFamily {
       unsubs = [];
     },
     owns: (address) => address.startsWith('tasmota:'),
+    ownerOf: (address) => table?.owner(address),
+    ownedBy: (clientId) => table?.ownedBy(clientId) ?? [],
     ingest: (msg) => (msg.topic.startsWith(`${TASMOTA_DISCOVERY}/`) ? onConfig(msg) : onDeviceTopic(msg)),
     async execute(address, key, cmd) {
       const dev = [...byMac.values()].find((d) => d.address === address);

@@ -266,6 +266,8 @@ export function createZigbee2MqttFamily(base = 'zigbee2mqtt'): DeviceFamily {
       unsubs = [];
     },
     owns: (address) => address.startsWith('z2m:') || address.startsWith('zigbee2mqtt:'),
+    ownerOf: (address) => table?.owner(address),
+    ownedBy: (clientId) => table?.ownedBy(clientId) ?? [],
     ingest: (msg) => {
       if (msg.topic === `${base}/bridge/devices`) onDevices(msg);
       if (msg.clientId === null) return;

@@ -8,6 +8,7 @@ import { type Acl, mayPublish, maySubscribe } from './acl.ts';
 import { AuthGate } from './auth-gate.ts';
 import { authenticateDevice, authenticateKnownDevice } from './authenticate.ts';
 import { createBus, DENIED_TOPIC } from './bus.ts';
+import { RefusedTraffic, type RefusedTopic } from './refused-traffic.ts';
 import { assertValidAcl, assertValidUsername, type CredentialStore } from './credentials.ts';
 import { GuardedConnection } from './guarded-connection.ts';
 import { type BrokerLimits, maxFrameBytes, resolveLimits } from './limits.ts';
@@ -18,13 +19,7 @@ import { RateLimiter } from './rate-limiter.ts';
 import { RetainedOrigins } from './retained-origins.ts';
 import { SqlitePersistence } from './sqlite-persistence.ts';
 import { isValidTopicFilter } from './topic-filter.ts';
-import {
-  ENROLLMENT_ACL,
-  EnrollmentWindow,
-  enrollmentTopic,
-  isEnrollableClientId,
-  MAX_ENROLLING,
-} from './enrollment.ts';
+import { EnrollmentWindow, enrollmentTopic, isEnrollableClientId, MAX_ENROLLING } from './enrollment.ts';
 
 export interface BrokerOptions {
   host: string;
@@ -78,12 +73,20 @@ export interface Broker {
     acl: { publish: string[]; subscribe: string[] },
   ): Promise<{ username: string; password: string }>;
   revokeCredential(username: string): Promise<void>;
+  /** a device's ACL as stored, or null when it has no credential */
+  credential(username: string): Promise<{ publish: string[]; subscribe: string[] } | null>;
+  /** every device credential's ACL (for the topic-space checks of commissioning) */
+  credentials(): Promise<Array<{ username: string; publish: string[]; subscribe: string[] }>>;
+  /** replaces a device's ACL; its session is closed so it reconnects under the new one */
+  setAcl(username: string, acl: { publish: string[]; subscribe: string[] }): Promise<void>;
+  /** what the device tried outside its ACL since start */
+  refusedTraffic(username: string): RefusedTopic[];
   stats(): BrokerStats;
   /**
    * Lets devices without a credential connect until `untilMs`, sandboxed: they may only publish
    * announcements, which reach `$truss/enroll/<clientId>/...` and nobody else.
    */
-  openEnrollment(untilMs: number): void;
+  openEnrollment(untilMs: number, announce?: readonly string[]): void;
   /** ends the window and disconnects every enrolling device */
   closeEnrollment(): Promise<void>;
   enrollmentOpenUntil(): number | null;
@@ -124,6 +127,7 @@ export function createBroker(opts: BrokerOptions): Broker {
   };
 
   const sessions = new WeakMap<Client, Session>();
+  const refused = new RefusedTraffic();
   const preAuth = new PreAuthGuard({
     maxTotal: limits.maxPendingTotal,
     maxPerSource: limits.maxPendingPerSource,
@@ -193,7 +197,7 @@ export function createBroker(opts: BrokerOptions): Broker {
         return (
           authGate.run(async () => {
             const e = await enrollmentRefusal(client, username);
-            if (e?.enroll) return { ok: true as const, acl: ENROLLMENT_ACL, enrolling: true };
+            if (e?.enroll) return { ok: true as const, acl: enrollment.acl(), enrolling: true };
             if (e) return { ok: false as const, returnCode: 5, reason: e.reason };
             const r = await authenticateDevice(opts.credentials, client, username, password);
             return r.ok ? { ...r, enrolling: false } : r;
@@ -294,6 +298,7 @@ export function createBroker(opts: BrokerOptions): Broker {
       }
       if (!mayPublish(session.acl, packet.topic)) {
         counters.deniedAcl++;
+        if (!session.enrolling) refused.record(client.id, 'publish', packet.topic);
         throttle.warn(
           log,
           `${client.id}|acl|${packet.topic}`,
@@ -339,6 +344,7 @@ export function createBroker(opts: BrokerOptions): Broker {
       const session = sessions.get(client);
       if (!session || !isValidTopicFilter(sub.topic) || !maySubscribe(session.acl, sub.topic)) {
         counters.deniedAcl++;
+        if (session && !session.enrolling) refused.record(client.id, 'subscribe', sub.topic);
         log.warn(
           { clientId: client.id, topic: sub.topic, reason: 'filter not in subscribe ACL' },
           'subscribe denied',
@@ -562,7 +568,33 @@ export function createBroker(opts: BrokerOptions): Broker {
       return { username, password };
     },
 
+    async credential(username) {
+      const c = await opts.credentials.get(username);
+      return c ? { publish: c.publish, subscribe: c.subscribe } : null;
+    },
+
+    async credentials() {
+      return (await opts.credentials.list()).map((c) => ({
+        username: c.username,
+        publish: c.publish,
+        subscribe: c.subscribe,
+      }));
+    },
+
+    async setAcl(username, acl) {
+      assertValidAcl(acl);
+      const c = await opts.credentials.get(username);
+      if (!c) throw new Error(`no credential ${username}`);
+      await opts.credentials.put({ ...c, publish: [...acl.publish], subscribe: [...acl.subscribe] });
+      refused.forget(username);
+      await closeSession(username);
+      log.info({ clientId: username, publish: acl.publish, subscribe: acl.subscribe }, 'ACL changed');
+    },
+
+    refusedTraffic: (username) => refused.of(username),
+
     async revokeCredential(username) {
+      refused.forget(username);
       await opts.credentials.delete(username);
       await closeSession(username);
       log.info({ clientId: username }, 'credential revoked');
@@ -585,8 +617,8 @@ export function createBroker(opts: BrokerOptions): Broker {
       };
     },
 
-    openEnrollment(untilMs) {
-      enrollment.open(untilMs);
+    openEnrollment(untilMs, announce) {
+      enrollment.open(untilMs, announce);
       log.info({ until: untilMs }, 'enrollment window open');
     },
 

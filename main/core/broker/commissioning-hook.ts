@@ -19,9 +19,14 @@ export function createCommissioningHook(
   endpoint: () => { host: string; port: number; tlsPort: number | null },
 ): MqttCommissioningHook {
   return {
-    openEnrollment: (untilMs) => broker.openEnrollment(untilMs),
+    openEnrollment: (untilMs, announce) => broker.openEnrollment(untilMs, announce),
     closeEnrollment: () => broker.closeEnrollment(),
     issueCredential: (username, acl) => broker.issueCredential(username, acl),
+    revokeCredential: (username) => broker.revokeCredential(username),
+    credential: (username) => broker.credential(username),
+    credentials: () => broker.credentials(),
+    setAcl: (username, acl) => broker.setAcl(username, acl),
+    refusedTraffic: (username) => broker.refusedTraffic(username),
     endpoint: () => {
       const e = endpoint();
       return { ...e, host: lanHost(e.host) };

@@ -5,7 +5,9 @@ export const ENROLL_ROOT = '$truss/enroll';
 
 /**
  * What a device without credentials may announce while the commissioning window is open: the
- * discovery messages of the families Truss adopts, nothing else. Whatever it publishes is moved
+ * discovery messages of the families Truss adopts, nothing else (the MQTT adapter hands the
+ * broker its own list when it opens the window, with the site's discovery prefix and Zigbee2MQTT
+ * base; this one is for the defaults). Whatever it publishes is moved
  * under `$truss/enroll/<clientId>/`, never retained, so no device, no adapter state and no
  * history ever sees it.
  */
@@ -43,12 +45,21 @@ export class EnrollmentWindow {
     this.#now = now;
   }
 
-  open(untilMs: number): void {
+  #acl: Acl = ENROLLMENT_ACL;
+
+  open(untilMs: number, announce?: readonly string[]): void {
     this.#until = untilMs;
+    if (announce) this.#acl = { publish: [...announce], subscribe: [] };
+  }
+
+  /** what enrolling devices may publish while this window is open */
+  acl(): Acl {
+    return this.#acl;
   }
 
   close(): void {
     this.#until = null;
+    this.#acl = ENROLLMENT_ACL;
   }
 
   isOpen(): boolean {
