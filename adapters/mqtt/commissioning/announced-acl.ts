@@ -6,7 +6,7 @@ import { parseDiscoveryTopic } from '../discovery/topic.ts';
 import { isRecord, readJson } from '../families/family.ts';
 import { parseTasmotaConfig } from '../tasmota/tasmota.ts';
 import type { Announcement } from './classify.ts';
-import { coveringFilters, type TopicAcl } from './topic-space.ts';
+import { coveringFilters, type TopicAcl, type TopicSpace } from './topic-space.ts';
 
 /** One message a device published while enrolling, in the order it sent them. */
 export interface Frame {
@@ -25,7 +25,7 @@ export function announcedAcl(
   a: Announcement,
   frames: readonly Frame[],
   discoveryPrefix: string,
-  shared: ReadonlySet<string>,
+  space: TopicSpace,
 ): TopicAcl {
   switch (a.family) {
     case 'tasmota':
@@ -36,7 +36,7 @@ export function announcedAcl(
         subscribe: [`${a.topic}/rpc`, `${a.topic}/command/#`],
       };
     case 'ha':
-      return discoveryAcl(frames, discoveryPrefix, shared);
+      return discoveryAcl(frames, discoveryPrefix, space);
     case 'zigbee2mqtt':
       return { publish: [`${a.topic}/#`], subscribe: [`${a.topic}/#`] };
   }
@@ -82,7 +82,7 @@ function topicsOf(cfg: Record<string, unknown>, out: ConfigTopics): void {
   }
 }
 
-function discoveryAcl(frames: readonly Frame[], prefix: string, shared: ReadonlySet<string>): TopicAcl {
+function discoveryAcl(frames: readonly Frame[], prefix: string, space: TopicSpace): TopicAcl {
   const topics: ConfigTopics = { state: [], command: [] };
   const configTopics: string[] = [];
   const problems: string[] = [];
@@ -142,7 +142,7 @@ function discoveryAcl(frames: readonly Frame[], prefix: string, shared: Readonly
         : 'the device announced no discovery config',
     );
   return {
-    publish: [...new Set([...configTopics, ...coveringFilters(topics.state, shared)])],
-    subscribe: [...new Set([...coveringFilters(topics.command, shared), `${prefix}/status`])],
+    publish: [...new Set([...configTopics, ...coveringFilters(topics.state, space)])],
+    subscribe: [...new Set([...coveringFilters(topics.command, space), `${prefix}/status`])],
   };
 }

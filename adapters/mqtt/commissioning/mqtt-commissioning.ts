@@ -16,7 +16,7 @@ import { assertEditableAcl } from './acl-edit.ts';
 import { announcedAcl, type Frame } from './announced-acl.ts';
 import { AdoptedStore, framesOf } from './adopted-store.ts';
 import { type Announcement, classify, type FamilyId } from './classify.ts';
-import { aclConflict, sharedRoots } from './topic-space.ts';
+import { aclConflict, topicSpace } from './topic-space.ts';
 
 export const ENROLL_FILTER = '$truss/enroll/#';
 const ENROLL_PREFIX = '$truss/enroll/';
@@ -84,7 +84,7 @@ const isConfigTopic = (topic: string, prefix: string): boolean =>
 export function createMqttCommissioning(o: MqttCommissioningOptions): MqttCommissioning {
   const pending = new Map<string, Pending>();
   const early = new Map<string, Frame[]>();
-  const shared = sharedRoots(o.discoveryPrefix, o.zigbee2mqttBase);
+  const space = topicSpace(o.discoveryPrefix, o.zigbee2mqttBase);
   const broadcast = new Set([`${o.discoveryPrefix}/status`]);
   const store = new AdoptedStore(o.files);
   let until: number | null = null;
@@ -211,7 +211,7 @@ export function createMqttCommissioning(o: MqttCommissioningOptions): MqttCommis
     username: string,
     acl: { publish: string[]; subscribe: string[] },
   ): Promise<void> => {
-    const conflict = aclConflict(username, acl, await o.hook.credentials(), shared, broadcast);
+    const conflict = aclConflict(username, acl, await o.hook.credentials(), space, broadcast);
     if (conflict) throw new AdapterRefusal(conflict);
   };
 
@@ -314,7 +314,7 @@ export function createMqttCommissioning(o: MqttCommissioningOptions): MqttCommis
           `this device cannot be adopted: ${p.candidate.error ?? 'its announcement was refused'}`,
         );
       // everything that can refuse runs before anything is stored
-      const acl = announcedAcl(a, p.frames, o.discoveryPrefix, shared);
+      const acl = announcedAcl(a, p.frames, o.discoveryPrefix, space);
       if (await o.hook.credential(a.username))
         throw new AdapterRefusal(
           `the client id ${a.username} already has a login (a device adopted before): revoke it or forget that device first`,

@@ -29,8 +29,17 @@ export const SHARED_ROOTS = [
   'devices',
 ];
 
-export function sharedRoots(discoveryPrefix: string, zigbee2mqttBase: string): Set<string> {
-  return new Set([...SHARED_ROOTS, discoveryPrefix, zigbee2mqttBase.split('/')[0]!]);
+/** The site's shared roots; under the discovery prefix a device is named at level 2 (`<prefix>/<component>/<node_id>/...`). */
+export interface TopicSpace {
+  roots: ReadonlySet<string>;
+  discoveryPrefix: string;
+}
+
+export function topicSpace(discoveryPrefix: string, zigbee2mqttBase: string): TopicSpace {
+  return {
+    roots: new Set([...SHARED_ROOTS, discoveryPrefix, zigbee2mqttBase.split('/')[0]!]),
+    discoveryPrefix,
+  };
 }
 
 /**
@@ -38,7 +47,7 @@ export function sharedRoots(discoveryPrefix: string, zigbee2mqttBase: string): S
  * topic itself when only one sits there. Under a shared root the directory must go one level
  * deeper (the device's own name), else the topic stays exact.
  */
-export function coveringFilters(topics: readonly string[], shared: ReadonlySet<string>): string[] {
+export function coveringFilters(topics: readonly string[], space: TopicSpace): string[] {
   const byRoot = new Map<string, string[][]>();
   for (const t of new Set(topics)) {
     const levels = t.split('/');
@@ -60,7 +69,7 @@ export function coveringFilters(topics: readonly string[], shared: ReadonlySet<s
       if (group.every((g) => g[i] === level)) common.push(level);
       else break;
     }
-    const minDepth = shared.has(root) || root === '' ? 2 : 1;
+    const minDepth = space.roots.has(root) || root === '' ? 2 : 1;
     if (common.length >= minDepth) out.push(`${common.join('/')}/#`);
     else out.push(...group.map((g) => g.join('/')));
   }
@@ -80,14 +89,19 @@ export function filtersOverlap(a: string, b: string): boolean {
   }
 }
 
-/** A filter that claims a shared root as a whole: `cmnd/#`, `+/#`, `#`, `tele/+/#`. */
-export function claimsSharedRoot(filter: string, shared: ReadonlySet<string>): boolean {
+/**
+ * A filter that claims a shared root as a whole: `cmnd/#`, `+/#`, `#`, `tele/+/STATE`. Under a
+ * shared root the level naming the device must be literal: level 1, or level 2 below the
+ * discovery prefix's component level (`homeassistant/+/<node_id>/+/config` is one device's).
+ */
+export function claimsSharedRoot(filter: string, space: TopicSpace): boolean {
   const levels = filter.split('/');
   const root = levels[0]!;
   if (root === '#' || (root === '+' && levels.length > 1)) return true;
-  if (!shared.has(root) && root !== '') return false;
-  const second = levels[1];
-  return second === undefined || second === '#' || second === '+';
+  if (!space.roots.has(root) && root !== '') return false;
+  const named = root === space.discoveryPrefix && levels[1] === '+' ? 2 : 1;
+  const id = levels[named];
+  return id === undefined || id === '#' || id === '+';
 }
 
 export interface OtherDevice {
@@ -106,7 +120,7 @@ export function aclConflict(
   username: string,
   acl: TopicAcl,
   others: readonly OtherDevice[],
-  shared: ReadonlySet<string>,
+  space: TopicSpace,
   broadcast: ReadonlySet<string> = new Set(),
 ): string | null {
   for (const [kind, list] of [
@@ -115,13 +129,13 @@ export function aclConflict(
   ] as const) {
     for (const f of list) {
       if (broadcast.has(f)) continue;
-      if (claimsSharedRoot(f, shared))
+      if (claimsSharedRoot(f, space))
         return `${kind} filter ${f} would claim the shared topic root "${f.split('/')[0]}" (other devices and families live there)`;
       for (const o of others) {
         if (o.username === username) continue;
         // a tool's or bridge's root-wide filter (a monitor on `#`) owns nothing in particular
         const theirs = [...o.publish, ...o.subscribe].find(
-          (g) => !broadcast.has(g) && !claimsSharedRoot(g, shared) && filtersOverlap(f, g),
+          (g) => !broadcast.has(g) && !claimsSharedRoot(g, space) && filtersOverlap(f, g),
         );
         if (theirs !== undefined)
           return `${kind} filter ${f} overlaps ${theirs}, which belongs to the device "${o.username}"`;

@@ -51,6 +51,8 @@ export interface Harness {
   sink: RecordingSink;
   adapter: AdapterInstance;
   clients: mqtt.MqttClient[];
+  /** stops the adapter and sets up a new one on the same broker and data folder (a Truss restart) */
+  restartAdapter(): Promise<AdapterInstance>;
   /** a real device client whose credential may publish its discovery configs and its own topic tree */
   device(
     id: string,
@@ -102,7 +104,7 @@ export async function startHarness(
       ? createCommissioningHook(broker, () => ({ host: '127.0.0.1', port, tlsPort: null }))
       : undefined,
   };
-  const adapter = mqttAdapter.setup(ctx, mqttAdapter.manifest.configSchema.parse({}));
+  let adapter = mqttAdapter.setup(ctx, mqttAdapter.manifest.configSchema.parse({}));
   if (opts.startAdapter !== false) await adapter.start();
   const clients: mqtt.MqttClient[] = [];
   return {
@@ -111,8 +113,16 @@ export async function startHarness(
     store,
     lines,
     sink,
-    adapter,
+    get adapter() {
+      return adapter;
+    },
     clients,
+    async restartAdapter() {
+      await adapter.stop();
+      adapter = mqttAdapter.setup(ctx, mqttAdapter.manifest.configSchema.parse({}));
+      await adapter.start();
+      return adapter;
+    },
     async device(id, extra = {}, acl = deviceAcl(id)) {
       const cred = await broker.issueCredential(id, acl);
       const c = await connectClient(port, { clientId: id, username: id, password: cred.password, ...extra });
