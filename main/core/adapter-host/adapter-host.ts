@@ -19,7 +19,7 @@ import type {
 import { join } from 'node:path';
 import type { EventBus } from '../bus/event-bus.ts';
 import type { EntityCommand } from '../../../shared/domain/command.ts';
-import type { AdapterInfo } from '../../../shared/api/methods/devices.ts';
+import type { AdapterInfo, DeviceAccessInfo } from '../../../shared/api/methods/devices.ts';
 import type { AdapterSettings } from '../../../shared/api/methods/adapter-settings.ts';
 import { z } from 'zod';
 import { CoreError, type CoreErrorIssue } from '../errors.ts';
@@ -331,6 +331,7 @@ export class AdapterHost {
           firmware: instance.firmware !== undefined,
           links: instance.links !== undefined,
           networkMap: instance.networkMap !== undefined,
+          access: instance.access !== undefined,
         },
         health: instance.health(),
       };
@@ -468,6 +469,35 @@ export class AdapterHost {
     );
     await this.settled();
     return result;
+  }
+
+  #accessOf(deviceId: string) {
+    const { device, instance } = this.#runningFor(deviceId);
+    if (!instance.access)
+      throw new CoreError(
+        'bad_request',
+        `Devices of the ${device.adapter} adapter have no login of their own.`,
+      );
+    return { device, access: instance.access };
+  }
+
+  /** a device's own broker login: ACL and refused traffic */
+  async deviceAccess(deviceId: string): Promise<DeviceAccessInfo> {
+    const { device, access } = this.#accessOf(deviceId);
+    return asCoreRefusal(() => access.get(device.address));
+  }
+
+  async setDeviceAccess(
+    deviceId: string,
+    acl: { publish: string[]; subscribe: string[] },
+  ): Promise<DeviceAccessInfo> {
+    const { device, access } = this.#accessOf(deviceId);
+    return asCoreRefusal(() => access.set(device.address, acl));
+  }
+
+  async revokeDeviceAccess(deviceId: string): Promise<void> {
+    const { device, access } = this.#accessOf(deviceId);
+    await asCoreRefusal(() => access.revoke(device.address));
   }
 
   #linksOf(deviceId: string) {

@@ -84,6 +84,13 @@ export function adaptersModule(selections: AdapterSelection[]) {
             );
             return { settings: adapters.settings(p.adapter), savedTo };
           },
+          'device.access.get': async (p) => adapters.deviceAccess(p.deviceId),
+          'device.access.set': async (p) =>
+            adapters.setDeviceAccess(p.deviceId, { publish: p.publish, subscribe: p.subscribe }),
+          'device.access.revoke': async (p) => {
+            await adapters.revokeDeviceAccess(p.deviceId);
+            return { ok: true };
+          },
           'device.firmware.check': async (p) =>
             adapters.firmwareCheck(p.deviceId, Buffer.from(p.image, 'base64')),
           'device.firmware.update': async (p) =>

@@ -28,6 +28,24 @@ export type FirmwareCheck = z.infer<typeof FirmwareCheck>;
 /** a group number; each family checks its own range (Zigbee: 1-0xFFF7) */
 const GroupId = z.number().int().min(1).max(0xffff);
 
+/** One MQTT topic filter in a device's ACL (syntax checked again by the adapter, with the reason). */
+const AclFilter = z.string().min(1).max(256);
+export const DeviceAccessInfo = z.object({
+  username: z.string(),
+  active: z.boolean(),
+  publish: z.array(z.string()),
+  subscribe: z.array(z.string()),
+  outside: z.array(
+    z.object({
+      kind: z.enum(['publish', 'subscribe']),
+      topic: z.string(),
+      count: z.number(),
+      last: z.number(),
+    }),
+  ),
+});
+export type DeviceAccessInfo = z.infer<typeof DeviceAccessInfo>;
+
 /** A device family as the UI needs to know it: names, how it pairs, what it offers, its health. */
 export const AdapterInfo = z.object({
   id: z.string(),
@@ -40,7 +58,13 @@ export const AdapterInfo = z.object({
       preJoinSecret: z.object({ label: z.string(), placeholder: z.string() }).optional(),
     })
     .nullable(),
-  capabilities: z.object({ firmware: z.boolean(), links: z.boolean(), networkMap: z.boolean() }),
+  capabilities: z.object({
+    firmware: z.boolean(),
+    links: z.boolean(),
+    networkMap: z.boolean(),
+    /** devices log in to the broker with their own credential (device.access.*) */
+    access: z.boolean(),
+  }),
   health: z.object({ status: z.string(), detail: z.string().nullable() }),
 });
 export type AdapterInfo = z.infer<typeof AdapterInfo>;
@@ -126,6 +150,28 @@ export const DEVICE_METHODS = {
 
   /** the device families running, with what each offers (the UI builds its pages from this) */
   'adapters.list': method(ALL_ROLES, Empty, z.array(AdapterInfo), READ),
+
+  /** the device's own broker login: its ACL and the traffic the broker refused it */
+  'device.access.get': method(
+    COMMISSIONERS,
+    z.object({ deviceId: z.string().max(200) }).strict(),
+    DeviceAccessInfo,
+    READ,
+  ),
+  /** an installer's edit of the ACL; refused when it claims a shared root or another device's topics */
+  'device.access.set': method(
+    COMMISSIONERS,
+    z
+      .object({
+        deviceId: z.string().max(200),
+        publish: z.array(AclFilter).max(32),
+        subscribe: z.array(AclFilter).max(32),
+      })
+      .strict(),
+    DeviceAccessInfo,
+  ),
+  /** the device can no longer log in; it stays on the site (forget it with device.remove) */
+  'device.access.revoke': method(COMMISSIONERS, z.object({ deviceId: z.string().max(200) }).strict(), Ok),
 
   /** a firmware file the installer supplies (base64), checked against the device; sends nothing to it */
   'device.firmware.check': method(

@@ -124,5 +124,45 @@ describe('a Wi-Fi device adopted through the real Truss API', () => {
     const r = await t.call('entity.command', { entityId: entity.id, command: { type: 'turn_off' } }, token);
     expect(r.status).toBe(200);
     expect(await cmd).toBe(`cmnd/${T}/POWER1=OFF`);
+
+    // its login through the API: the ACL it was given, and what it tried outside it
+    await plug.publishAsync(`stat/other_plug/POWER`, 'ON', { qos: 1 });
+    const accessInfo = await until(
+      async () => {
+        const r = await t!.call('device.access.get', { deviceId: device.id }, token);
+        const info = r.body.result as { outside: unknown[] };
+        return info.outside.length > 0 ? info : undefined;
+      },
+      5000,
+      'refused traffic in the access report',
+    );
+    expect(accessInfo).toMatchObject({
+      username: 'DVES_ABCDEF',
+      active: true,
+      publish: [`tasmota/discovery/${MAC}/#`, `tele/${T}/#`, `stat/${T}/#`],
+      subscribe: [`cmnd/${T}/#`],
+      outside: [{ kind: 'publish', topic: 'stat/other_plug/POWER', count: 1 }],
+    });
+    const wide = await t.call(
+      'device.access.set',
+      { deviceId: device.id, publish: ['stat/#'], subscribe: [`cmnd/${T}/#`] },
+      token,
+    );
+    expect(wide.status).toBe(400);
+    expect((wide.body as { error: { message: string } }).error.message).toMatch(/shared topic root "stat"/);
+    const hostile = await t.call(
+      'device.access.set',
+      { deviceId: device.id, publish: ['x\u0000y'], subscribe: [] },
+      token,
+    );
+    expect(hostile.status).toBe(400);
+    const revoked = await t.call('device.access.revoke', { deviceId: device.id }, token);
+    expect(revoked.status).toBe(200);
+    expect((await t.call('device.access.get', { deviceId: device.id }, token)).body.result).toMatchObject({
+      active: false,
+    });
+    expect((await t.call('device.remove', { deviceId: device.id }, token)).status).toBe(200);
+    const audit = JSON.stringify((await t.call('audit.list', {}, token)).body);
+    expect(audit).toContain('device.access.revoke');
   });
 });
