@@ -24,6 +24,7 @@ import { ErrorText, FieldError } from '../components/ErrorText.tsx';
 import { useAdapters } from '../store/adapters-store.ts';
 import { DeviceLinks } from './commissioning/DeviceLinks.tsx';
 import { FirmwareUpdate } from './commissioning/FirmwareUpdate.tsx';
+import { DeviceAccessPanel } from './commissioning/DeviceAccessPanel.tsx';
 
 type Props = { site: SiteState; deviceId: string; user: PublicUser; canControl: boolean };
 
@@ -114,11 +115,14 @@ export function DeviceDetailPage({ site, deviceId, user, canControl }: Props) {
           </table>
         </section>
       </div>
-      {canCommission && family && (family.capabilities.firmware || family.capabilities.links) ? (
+      {canCommission &&
+      family &&
+      (family.capabilities.firmware || family.capabilities.links || family.capabilities.access) ? (
         <section className="card" data-testid="device-maintenance">
           <h3>{family.name} maintenance</h3>
           {family.capabilities.firmware ? <FirmwareUpdate deviceId={device.id} /> : null}
           {family.capabilities.links ? <DeviceLinks site={site} deviceId={device.id} /> : null}
+          {family.capabilities.access ? <DeviceAccessPanel deviceId={device.id} /> : null}
         </section>
       ) : null}
       {chartable.length > 0 ? (

@@ -28,7 +28,7 @@ test('each family shows its own name, commissioning verb, hint and tools', async
   await expect(page.getByTestId('window-zigbee')).toHaveText('closed');
 });
 
-test('a device page offers firmware and links where its family has them, and nowhere else', async ({
+test('a device page offers firmware, links and a broker login where its family has them, and nowhere else', async ({
   page,
 }) => {
   await signIn(page, ADMIN);
@@ -46,5 +46,19 @@ test('a device page offers firmware and links where its family has them, and now
   await page.getByTestId('nav-devices').click();
   await page.locator('[data-testid^="device-row-"][data-name="Coffee machine"] a').first().click();
   await expect(page.getByTestId('device-detail')).toBeVisible();
-  await expect(page.getByTestId('device-maintenance')).toHaveCount(0);
+  // a Wi-Fi device: no firmware or links here, but its own broker login, with its ACL
+  const wifi = page.getByTestId('device-maintenance');
+  await expect(wifi.getByTestId('firmware-file')).toHaveCount(0);
+  await expect(wifi.getByTestId('device-links')).toHaveCount(0);
+  const access = wifi.getByTestId('device-access');
+  await expect(access).toContainText('active');
+  const before = await access.getByTestId('access-publish').inputValue();
+  expect(before.length).toBeGreaterThan(0);
+  // an edit that would hand it every Tasmota's command topics is refused with the reason
+  await access.getByTestId('access-publish').fill('cmnd/#');
+  await access.getByTestId('access-save').click();
+  await expect(page.getByTestId('access-error')).toContainText('shared topic root "cmnd"');
+  await expect(
+    access.getByTestId('access-outside-none').or(access.getByTestId('access-outside')),
+  ).toBeVisible();
 });
