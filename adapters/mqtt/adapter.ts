@@ -566,8 +566,9 @@ export function createMqttAdapter(ctx: MqttAdapterContext, config: MqttAdapterCo
     },
 
     async remove(address) {
-      // a forgotten device loses its broker login too (unless a bridge's other devices need it)
-      await commissioning?.forgetDevice(address);
+      // forgotten: its kept configs go (it comes back only by announcing again); the login stays
+      // until revoked (device.access.revoke), so a device removed by mistake can return
+      await commissioning?.forgetDevice(address, { revoke: false });
       const family = familyOf(address);
       if (family) {
         family.forget(address);

@@ -64,8 +64,8 @@ export type MqttCommissioning = Commissioning & {
   access: DeviceAccess;
   /** replays the kept configs of adopted devices (after the adapter started) */
   restore(): Promise<void>;
-  /** revokes a removed device's login and forgets what was kept of it */
-  forgetDevice(address: string): Promise<void>;
+  /** forgets what was kept of a removed device; `revoke` (a ban) ends its login too */
+  forgetDevice(address: string, opts: { revoke: boolean }): Promise<void>;
   stop(): Promise<void>;
 };
 
@@ -385,10 +385,10 @@ export function createMqttCommissioning(o: MqttCommissioningOptions): MqttCommis
       }
     },
 
-    async forgetDevice(address) {
+    async forgetDevice(address, { revoke }) {
       const username = usernameOf(address);
       store.delete(address);
-      if (!username) return;
+      if (!username || !revoke) return;
       // a bridge's other devices still need its login
       if (o.ownedBy(username).some((a) => a !== address) || store.byUsername(username).length > 0) return;
       if (await o.hook.credential(username)) await o.hook.revokeCredential(username);

@@ -377,7 +377,7 @@ describe('adoption is all or nothing, and reversible', () => {
     expect(h.sink.valuesOf('switch:0')).toEqual([false, true]);
   });
 
-  it('revoke: the device can no longer log in but stays; forget: login and kept configs go, and it may enroll anew', async () => {
+  it('revoke: the device can no longer log in but stays; forget: kept configs go, and it may enroll anew', async () => {
     h = await start();
     await commissioning().open(60);
     const fresh = await enroll(ESP_CLIENT, espFrames);
