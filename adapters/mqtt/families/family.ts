@@ -78,6 +78,8 @@ export class DeviceTable {
   readonly #ctx: FamilyContext;
   rejected = 0;
   accepted = 0;
+  /** the last refusal with its reason, for the adapter's diagnostics (what the installer sees) */
+  lastRejection: string | null = null;
 
   constructor(ctx: FamilyContext) {
     this.#ctx = ctx;
@@ -106,6 +108,7 @@ export class DeviceTable {
 
   reject(msg: Pick<BusMessage, 'topic' | 'clientId'>, reason: string): void {
     this.rejected++;
+    this.lastRejection = `${msg.topic}: ${reason}`.slice(0, 300);
     this.#throttle.warn(
       this.#ctx.log,
       `${msg.clientId}|${msg.topic}|${reason}`,

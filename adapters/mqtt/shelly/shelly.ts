@@ -325,6 +325,7 @@ export function createShellyFamily(): DeviceFamily {
       devices: devices.size,
       accepted: table?.accepted ?? 0,
       rejected: table?.rejected ?? 0,
+      lastRejection: table?.lastRejection ?? null,
     }),
   };
 }
