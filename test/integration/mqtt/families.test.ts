@@ -203,8 +203,12 @@ describe('Shelly Gen2 RPC', () => {
     expect(h.sink.lastDevice(address)!.entities.map((e) => `${e.key}:${e.kind}`)).toEqual([
       'switch:0:switch',
       'switch:0/power:sensor',
+      'switch:0/voltage:sensor',
+      'switch:0/current:sensor',
       'switch:0/energy:sensor',
+      'switch:0/temperature:sensor',
       'cover:1:cover',
+      'cover:1/state:sensor',
     ]);
     expect(h.sink.valuesOf('switch:0')).toEqual([false]);
     expect(h.sink.valuesOf('switch:0/energy')[0]).toBeCloseTo(1.207563, 6);
