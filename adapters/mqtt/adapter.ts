@@ -388,11 +388,11 @@ export function createMqttAdapter(ctx: MqttAdapterContext, config: MqttAdapterCo
           rejectConfig(msg.topic, msg.clientId, `component ${objectId} is not an object`);
           continue;
         }
-        const cfg = Object.assign(
-          Object.create(null) as Record<string, unknown>,
-          shared,
-          expandConfig(raw, top['~'] as string | undefined),
-        );
+        const own = expandConfig(raw, top['~'] as string | undefined);
+        // HA device discovery: a component given only its platform (`{"p": "sensor"}`) is being
+        // removed; like an omitted one it is dropped from the device below
+        if (Object.keys(own).length === 1 && typeof own.platform === 'string') continue;
+        const cfg = Object.assign(Object.create(null) as Record<string, unknown>, shared, own);
         if (typeof cfg.platform !== 'string') {
           failures++;
           rejectConfig(msg.topic, msg.clientId, `component ${objectId} has no platform`);
