@@ -163,16 +163,25 @@ export function createMqttAdapter(ctx: MqttAdapterContext, config: MqttAdapterCo
     return rec.address;
   };
 
-  /** announce what is left of each device, or report it gone */
-  const settle = (addresses: Iterable<string>): void => {
+  /**
+   * Announce what is left of each device, or report it gone. `dropped` are the keys the device's
+   * own discovery took away: they leave the site, and a device left with none withdrew itself
+   * (HA removes an entity on an empty retained config, and the device with its last entity).
+   */
+  const settle = (addresses: Iterable<string>, dropped?: Map<string, string[]>): void => {
     for (const address of new Set(addresses)) {
       const dev = devices.get(address);
       if (!dev) continue;
+      const keys = dropped?.get(address) ?? [];
       if (dev.keys.size === 0) {
         devices.delete(address);
-        ctx.sink.deviceRemoved(address);
+        if (dropped && ctx.sink.deviceWithdrawn) ctx.sink.deviceWithdrawn(address);
+        else ctx.sink.deviceRemoved(address);
         log.info({ address }, 'device removed (no entities left)');
-      } else announce(address);
+      } else {
+        announce(address);
+        if (keys.length > 0) ctx.sink.entitiesRemoved?.(address, keys);
+      }
     }
   };
 
@@ -325,7 +334,7 @@ export function createMqttAdapter(ctx: MqttAdapterContext, config: MqttAdapterCo
   const removeDiscovered = (topic: string, clientId: string | null, keep: Set<string> = new Set()): void => {
     const keys = byDiscoveryTopic.get(topic);
     if (!keys) return;
-    const touched: string[] = [];
+    const dropped = new Map<string, string[]>();
     for (const key of [...keys]) {
       const rec = entities.get(key);
       if (!rec || keep.has(key)) continue;
@@ -333,10 +342,11 @@ export function createMqttAdapter(ctx: MqttAdapterContext, config: MqttAdapterCo
         rejectConfig(topic, clientId, `cannot remove ${key}: it belongs to ${rec.owner}`);
         continue;
       }
-      touched.push(removeEntity(rec));
+      const address = removeEntity(rec);
+      dropped.set(address, [...(dropped.get(address) ?? []), key]);
       log.info({ topic, key, address: rec.address }, 'entity removed');
     }
-    settle(touched);
+    settle(dropped.keys(), dropped);
   };
 
   const handleConfig = async (msg: BusMessage): Promise<void> => {
@@ -537,13 +547,14 @@ export function createMqttAdapter(ctx: MqttAdapterContext, config: MqttAdapterCo
         const rec = entities.get(key);
         if (rec) topics.add(rec.discoveryTopic);
       }
-      // clearing the retained configs keeps the device from coming back on the next restart
-      if (bus) for (const t of topics) await bus.publish(t, '', { retain: true });
+      // forgotten first, so the cleared configs below find nothing left to withdraw
       for (const key of [...dev.keys]) {
         const rec = entities.get(key);
         if (rec) removeEntity(rec);
       }
       settle([address]);
+      // clearing the retained configs keeps the device from coming back on the next restart
+      if (bus) for (const t of topics) await bus.publish(t, '', { retain: true });
     },
   };
 }

@@ -169,7 +169,7 @@ export function createTasmotaFamily(): DeviceFamily {
       if (!known || !table!.mayUpdate(address, msg)) return;
       if (leaf === 'config') {
         forgetDevice(known);
-        table!.remove(address);
+        table!.withdraw(address);
         ctx?.log.info({ address }, 'Tasmota device removed by its empty discovery config');
       } else {
         known.sensors = [];

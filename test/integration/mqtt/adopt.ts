@@ -14,7 +14,7 @@ export const publish = (c: mqtt.MqttClient, topic: string, body: unknown, retain
 export async function adoptThroughWindow(
   h: Harness,
   enrollClientId: string,
-  announce: (fresh: mqtt.MqttClient) => Promise<void>,
+  announce: (fresh: mqtt.MqttClient) => Promise<unknown>,
 ): Promise<{ device: mqtt.MqttClient; connection: DeviceConnectionSettings; address: string }> {
   const commissioning = h.adapter.commissioning!;
   await commissioning.open(60);

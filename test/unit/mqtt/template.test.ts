@@ -47,7 +47,9 @@ describe('value_template: Jinja through nunjucks with HA filters', () => {
 
   it('a missing value, a bad number and is_defined on nothing refuse the message with a reason', () => {
     expect(() => render('{{ value_json.a.b }}', '{"a": 1}')).toThrow(/template: .*undefined/);
-    expect(() => render('{{ value_json.t | float }}', '{"t": "warm"}')).toThrow(/float got invalid input "warm"/);
+    expect(() => render('{{ value_json.t | float }}', '{"t": "warm"}')).toThrow(
+      /float got invalid input "warm"/,
+    );
     expect(() => render('{{ value_json.t | is_defined }}', '{}')).toThrow(/undefined \(is_defined\)/);
     expect(() => render('{{ value_json.t }}', 'not json')).toThrow(/template:/);
     expect(() => render('{{ value | from_json }}', 'nope')).toThrow(/from_json got invalid input/);
@@ -85,7 +87,9 @@ describe('value_template: Jinja through nunjucks with HA filters', () => {
     // text that would double past the output cap is refused, not built
     const big = JSON.stringify({ s: 'x'.repeat(MAX_OUTPUT) });
     expect(() => render('{{ value_json.s ~ value_json.s }}', big)).toThrow(/output over/);
-    expect(() => render('{{ value_json.s | replace("x", "xxxxxxxx") }}', big)).toThrow(/over the output limit/);
+    expect(() => render('{{ value_json.s | replace("x", "xxxxxxxx") }}', big)).toThrow(
+      /over the output limit/,
+    );
     // JSON's own __proto__ key is data, never reachable
     expect(() => render('{{ value_json.a }}', '{"__proto__": {"a": 1}}')).toThrow();
     expect(({} as Record<string, unknown>).a).toBeUndefined();
