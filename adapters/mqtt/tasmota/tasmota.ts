@@ -10,6 +10,7 @@ import {
   readJson,
   readText,
 } from '../families/family.ts';
+import { statusEntities, statusValues } from './status.ts';
 import {
   DEFAULT_UNITS,
   type DeviceUnits,
@@ -29,6 +30,7 @@ export const TASMOTA_DISCOVERY = 'tasmota/discovery';
 
 interface TasmotaDevice {
   address: string;
+  ip: string | null;
   mac: string;
   cmnd: string;
   stat: string;
@@ -111,8 +113,11 @@ export function parseTasmotaConfig(mac: string, json: unknown): Omit<TasmotaDevi
       attributes: { dimmable: light === 'dimmer' },
     });
   }
+  // hatasmota/status_sensor.py: every device has its status sensors (battery with `bat: 1`)
+  base.push(...statusEntities(json.bat === 1));
   return {
     address,
+    ip: typeof json.ip === 'string' ? json.ip.slice(0, 45) : null,
     mac: mac.toUpperCase(),
     cmnd: topics[0]!,
     stat: topics[1]!,
@@ -204,6 +209,8 @@ export function createTasmotaFamily(): DeviceFamily {
     byMac.set(dev.mac, dev);
     byTopic.set(dev.stat, { dev, kind: 'stat' });
     byTopic.set(dev.tele, { dev, kind: 'tele' });
+    // the IP status sensor's value comes with the config (hatasmota: `state=config[CONF_IP]`)
+    if (dev.ip) table!.state(dev.address, 'status_ip', dev.ip);
   };
 
   const applyPowerFields = (dev: TasmotaDevice, body: Record<string, unknown>): void => {
@@ -289,8 +296,13 @@ export function createTasmotaFamily(): DeviceFamily {
     if (isStatus) {
       if (isRecord(body.StatusSNS)) applySensors(dev, body.StatusSNS, msg);
       if (isRecord(body.StatusSTS)) applyPowerFields(dev, body.StatusSTS);
+      for (const [key, v] of statusValues(body, 'status', ctx!.now())) table!.state(dev.address, key, v);
     } else if (leaf === 'SENSOR') applySensors(dev, body, msg);
-    else applyPowerFields(dev, body);
+    else {
+      applyPowerFields(dev, body);
+      if (leaf === 'STATE')
+        for (const [key, v] of statusValues(body, 'state', ctx!.now())) table!.state(dev.address, key, v);
+    }
   };
 
   return {

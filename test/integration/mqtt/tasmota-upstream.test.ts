@@ -157,14 +157,56 @@ describe('Tasmota, complete against hatasmota', () => {
     });
     await waitFor(() => h.sink.valuesOf('POWER1').length === 1, 3000, 'STATUS11');
     expect(h.sink.valuesOf('POWER1')).toEqual([true]);
+    // hatasmota's status sensors: IP from the config, Wi-Fi from STATUS11 and tele/STATE, the rest
+    // from STATUS1 / STATUS2 / STATUS5 (hatasmota/status_sensor.py STATUS_PATHS and STATE_PATHS)
+    expect(h.sink.valuesOf('status_ip')).toEqual(['192.168.1.60']);
+    expect(h.sink.valuesOf('status_rssi')).toEqual([70]);
+    await publish(device, `stat/${T}/STATUS1`, { StatusPRM: { RestartReason: 'Software/System restart' } });
+    await publish(device, `stat/${T}/STATUS2`, { StatusFWR: { Version: '14.3.0(tasmota)' } });
+    await publish(device, `stat/${T}/STATUS5`, {
+      StatusNET: { Hostname: 'tasmota-123456', IPAddress: '192.168.1.61' },
+    });
+    await publish(device, `stat/${T}/STATUS11`, {
+      StatusSTS: {
+        UptimeSec: 3600,
+        MqttCount: 2,
+        Wifi: { SSId: 'site', RSSI: 64, Signal: -68, LinkCount: 3 },
+      },
+    });
+    await publish(device, `tele/${T}/STATE`, {
+      POWER: 'ON',
+      MqttCount: 3,
+      Wifi: { RSSI: 60, Signal: -70, LinkCount: 3 },
+    });
+    await waitFor(() => h.sink.valuesOf('status_mqtt_count').at(-1) === 3, 3000, 'status sensors');
+    expect({
+      reason: h.sink.valuesOf('status_restart_reason').at(-1),
+      version: h.sink.valuesOf('status_version').at(-1),
+      ip: h.sink.valuesOf('status_ip').at(-1),
+      ssid: h.sink.valuesOf('status_ssid').at(-1),
+      signal: h.sink.valuesOf('status_signal').at(-1),
+      links: h.sink.valuesOf('status_link_count').at(-1),
+      rssi: h.sink.valuesOf('status_rssi'),
+    }).toEqual({
+      reason: 'Software/System restart',
+      version: '14.3.0(tasmota)',
+      ip: '192.168.1.61',
+      ssid: 'site',
+      signal: -70,
+      links: 3,
+      rssi: [70, 64, 60],
+    });
+    const restart = Date.parse(String(h.sink.valuesOf('last_restart_time').at(-1)));
+    expect(Math.abs(Date.now() - 3600_000 - restart)).toBeLessThan(60_000);
+    expect(entity('status_signal')).toMatchObject({ unit: 'dBm', deviceClass: 'signal_strength' });
     // Status 0 (stat/STATUS) carries both
     await publish(device, `stat/${T}/STATUS`, {
       Status: { Module: 1, DeviceName: 'Garden station', Topic: T, Power: 0 },
       StatusSNS: { AM2301: { Temperature: 73, Humidity: 47, DewPoint: 51 }, TempUnit: 'F' },
       StatusSTS: { POWER: 'OFF' },
     });
-    await waitFor(() => h.sink.valuesOf('POWER1').length === 2, 3000, 'STATUS');
-    expect(h.sink.valuesOf('POWER1')).toEqual([true, false]);
+    await waitFor(() => h.sink.valuesOf('POWER1').length === 3, 3000, 'STATUS');
+    expect(h.sink.valuesOf('POWER1')).toEqual([true, true, false]);
     expect(h.sink.valuesOf('AM2301.Temperature').at(-1)).toBe(73);
 
     // the installer switches the device to °C (SetOption8 0): the unit follows, announced before the value
@@ -186,8 +228,20 @@ describe('Tasmota, complete against hatasmota', () => {
     h = await startHarness({ commissioning: true });
     const { device, address } = await adoptStation();
     await publish(device, `tasmota/discovery/${MAC}/sensors`, '', true);
-    await waitFor(() => h.sink.lastDevice(address)!.entities.length === 1, 3000, 'sensors removed');
-    expect(h.sink.lastDevice(address)!.entities.map((e) => e.key)).toEqual(['POWER1']);
+    await waitFor(() => h.sink.lastDevice(address)!.entities.length === 10, 3000, 'sensors removed');
+    expect(h.sink.lastDevice(address)!.entities.map((e) => e.key)).toEqual([
+      'POWER1',
+      'status_ip',
+      'last_restart_time',
+      'status_link_count',
+      'status_mqtt_count',
+      'status_restart_reason',
+      'status_rssi',
+      'status_signal',
+      'status_ssid',
+      'status_version',
+    ]);
+    expect(h.sink.droppedEntities.at(-1)?.keys).toContain('AM2301.DewPoint');
     await publish(device, `tasmota/discovery/${MAC}/config`, '', true);
     await waitFor(() => h.sink.removed.includes(address), 3000, 'device removed');
     // nothing from it is state any more
