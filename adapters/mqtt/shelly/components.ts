@@ -38,7 +38,9 @@ const num =
       if (!isRecord(node) || !Object.hasOwn(node, p)) return undefined;
       node = node[p];
     }
-    return typeof node === 'number' && Number.isFinite(node) ? node / per : null;
+    if (typeof node !== 'number' || !Number.isFinite(node)) return null;
+    // Wh -> kWh without binary-fraction noise (1207.563 Wh is 1.207563 kWh, not ...0000002)
+    return per === 1 ? node : Math.round((node / per) * 1e9) / 1e9;
   };
 const bool =
   (key: string) =>

@@ -30,6 +30,8 @@ interface ShellyDevice {
   entities: Map<string, EntityAnnouncement>;
   model: string | null;
   sw: string | null;
+  /** whether a full status (NotifyFullStatus, a Shelly.GetStatus answer) was ever seen */
+  full: boolean;
 }
 
 export function createShellyFamily(): DeviceFamily {
@@ -84,6 +86,7 @@ export function createShellyFamily(): DeviceFamily {
     dev.components = components;
     dev.entities = entities;
     dev.sw = next.sw;
+    if (full && components.size > 0) dev.full = true;
     for (const [k, v] of Object.entries(params)) {
       const type = dev.components.get(k);
       if (!type || !isRecord(v)) continue;
@@ -108,6 +111,7 @@ export function createShellyFamily(): DeviceFamily {
         entities: new Map(),
         model: model?.slice(0, 40) ?? null,
         sw: null,
+        full: false,
       };
       devices.set(prefix, dev);
     }
@@ -157,8 +161,8 @@ export function createShellyFamily(): DeviceFamily {
       if (!table!.mayUpdate(dev.address, msg)) return;
       table!.online(dev.address, t.text === 'true');
       // adopted before it ever sent a status: ask now that it speaks as itself
-      if (dev.components.size === 0 && t.text === 'true')
-        void rpc(prefix, 'Shelly.GetStatus', {}).catch(() => {});
+      // (or known only from partial NotifyStatus frames: ask for the whole picture)
+      if (!dev.full && t.text === 'true') void rpc(prefix, 'Shelly.GetStatus', {}).catch(() => {});
     } else if (t.text === 'true' && msg.clientId !== null) {
       // a device we have not seen a full status from: ask it for one
       void rpc(prefix, 'Shelly.GetStatus', {}).catch(() => {});

@@ -114,6 +114,12 @@ describe('Shelly Gen2/Gen3, every documented component', () => {
     });
     expect(entities(address)['switch:0']).toMatchObject({ kind: 'switch', writable: true });
     expect(h.sink.valuesOf('switch:0')).toEqual([true]);
+    // known only from a partial frame: once online as itself, Truss asks for the whole status
+    const asked: string[] = [];
+    device.on('message', (_t, p) => asked.push((JSON.parse(p.toString()) as { method: string }).method));
+    await device.subscribeAsync(`${id}/rpc`, { qos: 1 });
+    await publish(device, `${id}/online`, 'true');
+    await waitFor(() => asked.includes('Shelly.GetStatus'), 3000, 'GetStatus');
     // as itself, more NotifyStatus frames: new fields become entities, values follow
     await publish(
       device,
