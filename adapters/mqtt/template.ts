@@ -166,6 +166,23 @@ const reason = (err: unknown): string => {
 
 const cache = new Map<string, ValueExtractor>();
 
+/** Python's `dict.get(key, default=None)` on every JSON object, for templates that call it */
+function withGet(node: unknown, depth = 0): void {
+  if (typeof node !== 'object' || node === null || depth > 64) return;
+  if (Array.isArray(node)) {
+    for (const v of node) withGet(v, depth + 1);
+    return;
+  }
+  const obj = node as Record<string, unknown>;
+  for (const v of Object.values(obj)) withGet(v, depth + 1);
+  if (Object.hasOwn(obj, 'get')) return;
+  Object.defineProperty(obj, 'get', {
+    enumerable: false,
+    value: (key: unknown, fallback: unknown = null) =>
+      typeof key === 'string' && Object.hasOwn(obj, key) ? obj[key] : fallback,
+  });
+}
+
 function compile(template: string): ValueExtractor {
   if (template.length > MAX_TEMPLATE_LENGTH)
     throw new Error(`value template longer than ${MAX_TEMPLATE_LENGTH} characters`);
@@ -175,7 +192,7 @@ function compile(template: string): ValueExtractor {
   } catch (err) {
     throw new Error(`value template does not parse: ${reason(err)}`);
   }
-  checkTemplate(ast, allow);
+  const { usesGet } = checkTemplate(ast, allow);
   let compiled: nunjucks.Template;
   try {
     compiled = new nunjucks.Template(template, env, 'value_template', true);
@@ -189,6 +206,7 @@ function compile(template: string): ValueExtractor {
     } catch {
       valueJson = undefined;
     }
+    if (usesGet) withGet(valueJson);
     const ctx = Object.assign(Object.create(null) as object, { value: payload, value_json: valueJson });
     let out: string;
     try {

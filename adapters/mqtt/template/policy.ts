@@ -73,8 +73,9 @@ const refuse = (what: string): never => {
 export function checkTemplate(
   root: TemplateNode,
   allow: { filters: ReadonlySet<string>; tests: ReadonlySet<string>; functions: ReadonlySet<string> },
-): void {
+): { usesGet: boolean } {
   let nodes = 0;
+  let usesGet = false;
   let concats = 0;
   const children = (n: TemplateNode): unknown[] =>
     n.fields.flatMap((f) => {
@@ -106,6 +107,15 @@ export function checkTemplate(
       }
       case 'FunCall': {
         const callee = n.name as TemplateNode;
+        // Python's dict.get(key[, default]) on JSON objects, as HA configs write `value_json.get('t')`
+        if (isNode(callee) && callee.typename === 'LookupVal') {
+          const key = callee.val as TemplateNode;
+          if (!isNode(key) || key.typename !== 'Literal' || key.value !== 'get')
+            refuse('method calls other than .get()');
+          usesGet = true;
+          visit(callee.target);
+          return visit(n.args);
+        }
         if (!isNode(callee) || callee.typename !== 'Symbol' || !allow.functions.has(String(callee.value)))
           refuse('calls other than float(), int(), bool(), iif(), min(), max(), is_number()');
         return visit(n.args);
@@ -135,4 +145,5 @@ export function checkTemplate(
     for (const c of children(n)) visit(c);
   };
   visit(root);
+  return { usesGet };
 }

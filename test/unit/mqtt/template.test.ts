@@ -40,6 +40,9 @@ describe('value_template: Jinja through nunjucks with HA filters', () => {
     expect(render('{{ value_json.v | is_defined }}', '{"v": 4}')).toBe('4');
     expect(render('{{ value_json.l | length }}', '{"l": [1,2,3]}')).toBe('3');
     expect(render('{{ value_json.s | replace("_", " ") | title }}', '{"s": "heat_pump"}')).toBe('Heat Pump');
+    // Python's dict.get on value_json
+    expect(render("{{ value_json.get('t') }}", '{"t": 5}')).toBe('5');
+    expect(render("{{ value_json.env.get('rh', 50) }}", '{"env": {}}')).toBe('50');
     // Python's round: half to even
     expect(render('{{ 2.5 | round }}', '0')).toBe('2');
     expect(render('{{ 7.25 | round(1, "floor") }}', '0')).toBe('7.2');
@@ -64,6 +67,8 @@ describe('value_template: Jinja through nunjucks with HA filters', () => {
       '{{ range.constructor("return process")() }}',
       '{{ cycler.constructor("return process")() }}',
       '{{ value.split(",") }}',
+      '{{ value_json.get.constructor("return process")() }}',
+      '{{ value_json.items() }}',
       '{{ value_json.a | system("ls") }}',
       '{{ value | attr("x") }}',
       '{% for i in value_json %}{{ i }}{% endfor %}',
