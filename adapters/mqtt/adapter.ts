@@ -416,6 +416,16 @@ export function createMqttAdapter(ctx: MqttAdapterContext, config: MqttAdapterCo
 
     const candidates: Candidate[] = [];
     for (const p of parts) {
+      // a platform Truss does not model (button, number, select...) is refused with its reason,
+      // but is no sign of a broken update: the device's other components are still reconciled
+      if (!COMPONENT_MAPPERS.has(p.component)) {
+        rejectConfig(
+          msg.topic,
+          msg.clientId,
+          `unsupported component ${JSON.stringify(p.component.slice(0, 32))}`,
+        );
+        continue;
+      }
       try {
         const c = await buildCandidate(p.component, p.cfg, dt, msg);
         if (candidates.some((x) => x.key === c.key))

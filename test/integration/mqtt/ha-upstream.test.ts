@@ -194,8 +194,11 @@ describe('HA MQTT discovery, complete against upstream', () => {
     await publish(device, DEVICE_TOPIC, deviceConfig({ ...rest, blind: { p: 'cover' } }), true);
     await waitFor(() => !entityOf('n1_blind'), 3000, 'platform-only component removed');
     expect(h.sink.droppedEntities).toEqual([{ address, keys: ['n1_blind'] }]);
+    // an unsupported platform beside them (a restart button, as ESPHome announces) does not
+    // stop the omitted thermostat from being dropped; it is refused with its reason
     const { thermostat: _t, ...fewer } = rest;
-    await publish(device, DEVICE_TOPIC, deviceConfig(fewer), true);
+    const button = { p: 'button', uniq_id: 'n1_restart', cmd_t: `${ID}/restart` };
+    await publish(device, DEVICE_TOPIC, deviceConfig({ ...fewer, restart: button }), true);
     await waitFor(() => !entityOf('n1_hvac'), 3000, 'omitted component removed');
     expect(h.sink.lastDevice(address)!.entities.map((e) => e.key)).toEqual([
       'n1_temp',
@@ -203,6 +206,7 @@ describe('HA MQTT discovery, complete against upstream', () => {
       'n1_mode',
       'n1_occ',
     ]);
+    expect(rejections(h.lines)).toContain('unsupported component "button"');
     // state for a dropped entity reaches nothing
     const before = h.sink.states.length;
     await publish(device, `${ID}/blind/position`, '10');
