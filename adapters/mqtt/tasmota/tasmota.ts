@@ -145,6 +145,8 @@ export function createTasmotaFamily(): DeviceFamily {
   const byMac = new Map<string, TasmotaDevice>();
   const byTopic = new Map<string, { dev: TasmotaDevice; kind: 'stat' | 'tele' }>();
   const lightLevels = new Map<string, { on: boolean; level: number }>();
+  /** a `sensors` message that came before its device's config (retained order is not guaranteed) */
+  const earlySensors = new Map<string, { sn: Record<string, unknown>; clientId: string | null }>();
   let table: DeviceTable | null = null;
   let ctx: FamilyContext | null = null;
   let unsubs: Array<() => void> = [];
@@ -185,9 +187,15 @@ export function createTasmotaFamily(): DeviceFamily {
     const parsed = readJson(msg.payload);
     if (!parsed.ok) return table!.reject(msg, parsed.reason);
     if (leaf === 'sensors') {
-      if (!known || !table!.mayUpdate(address, msg)) return;
       const sn = isRecord(parsed.json) ? parsed.json.sn : null;
       if (!isRecord(sn)) return table!.reject(msg, 'sensors message without an sn object');
+      if (!known) {
+        // kept for its config, as hatasmota/discovery.py keeps `_sensors[mac]`
+        if (MAC.test(mac) && (earlySensors.size < 256 || earlySensors.has(mac.toUpperCase())))
+          earlySensors.set(mac.toUpperCase(), { sn, clientId: msg.clientId });
+        return;
+      }
+      if (!table!.mayUpdate(address, msg)) return;
       known.units = readUnits(sn, known.units);
       known.sensors = sensorLeaves(sn, known.units).map((l) => l.announcement);
       announce(known, msg);
@@ -199,11 +207,18 @@ export function createTasmotaFamily(): DeviceFamily {
     } catch (err) {
       return table!.reject(msg, (err as Error).message);
     }
+    const early = earlySensors.get(cfg.mac);
+    earlySensors.delete(cfg.mac);
     const dev: TasmotaDevice = {
       ...cfg,
       sensors: known?.sensors ?? [],
       units: known?.units ?? DEFAULT_UNITS,
     };
+    // only the client that announces the device may have described its sensors
+    if (!known && early && early.clientId === msg.clientId) {
+      dev.units = readUnits(early.sn, dev.units);
+      dev.sensors = sensorLeaves(early.sn, dev.units).map((l) => l.announcement);
+    }
     if (!announce(dev, msg)) return;
     if (known) forgetDevice(known);
     byMac.set(dev.mac, dev);

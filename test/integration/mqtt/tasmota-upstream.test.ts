@@ -224,6 +224,26 @@ describe('Tasmota, complete against hatasmota', () => {
     expect(entity('AM2301.Temperature')!.unit).toBe('°C');
   });
 
+  it('a sensors message before its config is kept for it (retained order is not guaranteed)', async () => {
+    h = await startHarness();
+    const dev = await h.device(
+      T,
+      {},
+      {
+        publish: [`tasmota/discovery/${MAC}/#`, `tele/${T}/#`, `stat/${T}/#`],
+        subscribe: [`cmnd/${T}/#`],
+      },
+    );
+    const other = await h.device('other', {}, { publish: [`tasmota/discovery/#`], subscribe: [] });
+    // another client's early sensors message is not taken for the device
+    await publish(other, `tasmota/discovery/${MAC}/sensors`, { sn: { Fake: { Temperature: 1 } }, ver: 1 });
+    await publish(dev, `tasmota/discovery/${MAC}/sensors`, { sn, ver: 1 });
+    await publish(dev, `tasmota/discovery/${MAC}/config`, config);
+    await waitFor(() => entity('AM2301.DewPoint'), 3000, 'sensors with the config');
+    expect(entity('AM2301.DewPoint')!.unit).toBe('°F');
+    expect(entity('Fake.Temperature')).toBeUndefined();
+  });
+
   it('an empty retained config removes the device; an empty sensors message its sensors', async () => {
     h = await startHarness({ commissioning: true });
     const { device, address } = await adoptStation();
