@@ -392,6 +392,9 @@ describe('hostile input to every family', () => {
       'zigbee2mqtt/x',
       'stat/t/POWER',
       'tele/t/SENSOR',
+      'stat/t/STATUS10',
+      'shellyplus1-1/status/switch:0',
+      'shellyplus1-1/status/devicepower:0',
     ];
     const bodies: Array<string | Buffer> = [
       '',

@@ -304,4 +304,39 @@ describe('Tasmota, complete against hatasmota', () => {
       tasmota: { lastRejection: expect.stringContaining('MAC mismatch') },
     });
   });
+
+  it('hostile status and sensor bodies: bounded, refused with reasons, nothing polluted', async () => {
+    h = await startHarness({ commissioning: true });
+    const { device, address } = await adoptStation();
+    const wide: Record<string, unknown> = {};
+    for (let i = 0; i < 400; i++) wide[`S${i}`] = { Temperature: i, Humidity: i, DewPoint: i };
+    await publish(device, `stat/${T}/STATUS10`, { StatusSNS: wide });
+    await publish(device, `stat/${T}/STATUS10`, JSON.stringify({ StatusSNS: { pad: 'x'.repeat(70_000) } }));
+    await publish(
+      device,
+      `tele/${T}/SENSOR`,
+      '{"__proto__":{"Temperature":1},"AM2301":{"constructor":{"x":1},"Temperature":"inf"},"TempUnit":{"x":1}}',
+    );
+    await publish(device, `stat/${T}/STATUS11`, '{"StatusSTS": ');
+    await publish(device, `stat/${T}/STATUS99999`, { StatusSNS: { AM2301: { Temperature: 5 } } });
+    await sleep(300);
+    // at most 128 sensor entities, however wide the body
+    const sensors = h.sink.lastDevice(address)!.entities.filter((e) => e.key.includes('.'));
+    expect(sensors.length).toBeLessThanOrEqual(128);
+    expect(h.sink.valuesOf('AM2301.Temperature')).toEqual([]);
+    expect(({} as Record<string, unknown>).Temperature).toBeUndefined();
+    expect(({} as Record<string, unknown>).x).toBeUndefined();
+    const reasons = h.lines
+      .filter((l) => l.msg === 'device message rejected')
+      .map((l) => String(l.obj.reason));
+    expect(reasons).toEqual(
+      expect.arrayContaining([
+        'payload over 64 KiB',
+        'AM2301.Temperature: inf is not a measurement',
+        'bad JSON',
+      ]),
+    );
+    expect(entity('AM2301.Temperature')!.unit).toBe('°F');
+    expect(h.lines.filter((l) => l.level === 'error')).toEqual([]);
+  });
 });
