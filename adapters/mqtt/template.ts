@@ -106,6 +106,8 @@ const TESTS: Record<string, Fn> = {
   defined: (v) => v !== undefined,
   undefined: (v) => v === undefined,
   none: (v) => v === null,
+  // `is none` parses to a literal none, which nunjucks looks up as the test "null"
+  null: (v) => v === null,
   number: (v) => typeof v === 'number',
   string: (v) => typeof v === 'string',
   boolean: (v) => typeof v === 'boolean',

@@ -131,7 +131,12 @@ export function checkTemplate(
         const test = isNode(right.name) ? String(right.name.value) : String(right.value);
         if (!allow.tests.has(test)) refuse(`test ${test}`);
         if (right.typename === 'FunCall') visit(right.args);
-        else if (right.typename !== 'Symbol') refuse('test');
+        // `is none` / `is true` / `is false` parse to literals named like the test
+        else if (
+          right.typename !== 'Symbol' &&
+          !(right.typename === 'Literal' && typeof right.value !== 'string')
+        )
+          refuse('test');
         return;
       }
       case 'Set':

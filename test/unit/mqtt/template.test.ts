@@ -29,6 +29,11 @@ describe('value_template: Jinja through nunjucks with HA filters', () => {
     );
     expect(render('{{ value_json.p | default(7) }}', '{}')).toBe('7');
     expect(render("{{ value_json.x if value_json.x is defined else 'none' }}", '{}')).toBe('none');
+    expect(render("{{ 'a' if value_json.x is not defined else 'b' }}", '{}')).toBe('a');
+    expect(render("{{ 'gone' if value_json.x is none else value_json.x }}", '{"x": null}')).toBe('gone');
+    expect(render("{{ value_json.x | default('n/a', true) }}", '{"x": ""}')).toBe('n/a');
+    expect(render('{{ value_json.t | round(2, default=0) }}', '{"t": "x"}')).toBe('0');
+    expect(render('{{ value_json.list | max }}', '{"list": [3, 9, 2]}')).toBe('9');
     expect(render('{{ (value | from_json).a }}', '{"a": 3}')).toBe('3');
     expect(render('{{ value_json.rssi | int(0) | abs }}', '{"rssi": -71}')).toBe('71');
     expect(render('{{ value | int(base=16) }}', 'ff')).toBe('255');
