@@ -201,7 +201,8 @@ export class DeviceRegistry {
         attributes: e.attributes ?? {},
         createdAt: known?.createdAt ?? now,
       };
-      if (known && JSON.stringify(known) === JSON.stringify(entity)) {
+      // a retired entity (see retireEntities) that is declared again comes back with its id
+      if (known && this.entities.has(known.id) && JSON.stringify(known) === JSON.stringify(entity)) {
         if (removed) this.#bus.emit('entity.changed', { entity });
         continue;
       }

@@ -50,7 +50,17 @@ describe('removal through the device’s own discovery, seen in the API', () => 
     // humidity given only its platform: removed
     await pub(device, topic, config({ t: all.t, h: { p: 'sensor' }, b: all.b }));
     await until(async () => !(await keysOf()).includes('env7_humidity'), 5000, 'humidity removed');
-    // battery omitted: removed
+    // humidity declared again: back, with the entity id it had (its history stays linked)
+    const humidityId = async () =>
+      (await snapshot()).entities.find((e) => e.deviceId === deviceId && e.key === 'env7_humidity')?.id;
+    await pub(device, topic, config(all));
+    await until(async () => (await keysOf()).includes('env7_humidity'), 5000, 'humidity back');
+    const backId = await humidityId();
+    await pub(device, topic, config({ t: all.t, b: all.b }));
+    await until(async () => !(await keysOf()).includes('env7_humidity'), 5000, 'humidity omitted');
+    await pub(device, topic, config(all));
+    await until(async () => (await humidityId()) === backId, 5000, 'same id again');
+    // battery and humidity omitted: removed
     await pub(device, topic, config({ t: all.t }));
     await until(async () => (await keysOf()).join() === 'env7_temperature', 5000, 'battery removed');
     expect((await snapshot()).devices.some((d) => d.id === deviceId)).toBe(true);
