@@ -166,16 +166,25 @@ export function createMqttAdapter(ctx: MqttAdapterContext, config: MqttAdapterCo
     return rec.address;
   };
 
-  /** announce what is left of each device, or report it gone */
-  const settle = (addresses: Iterable<string>): void => {
+  /**
+   * Announce what is left of each device, or report it gone. `dropped` are the keys the device's
+   * own discovery took away: they leave the site, and a device left with none withdrew itself
+   * (HA removes an entity on an empty retained config, and the device with its last entity).
+   */
+  const settle = (addresses: Iterable<string>, dropped?: Map<string, string[]>): void => {
     for (const address of new Set(addresses)) {
       const dev = devices.get(address);
       if (!dev) continue;
+      const keys = dropped?.get(address) ?? [];
       if (dev.keys.size === 0) {
         devices.delete(address);
-        ctx.sink.deviceRemoved(address);
+        if (dropped && ctx.sink.deviceWithdrawn) ctx.sink.deviceWithdrawn(address);
+        else ctx.sink.deviceRemoved(address);
         log.info({ address }, 'device removed (no entities left)');
-      } else announce(address);
+      } else {
+        announce(address);
+        if (keys.length > 0) ctx.sink.entitiesRemoved?.(address, keys);
+      }
     }
   };
 
@@ -328,7 +337,7 @@ export function createMqttAdapter(ctx: MqttAdapterContext, config: MqttAdapterCo
   const removeDiscovered = (topic: string, clientId: string | null, keep: Set<string> = new Set()): void => {
     const keys = byDiscoveryTopic.get(topic);
     if (!keys) return;
-    const touched: string[] = [];
+    const dropped = new Map<string, string[]>();
     for (const key of [...keys]) {
       const rec = entities.get(key);
       if (!rec || keep.has(key)) continue;
@@ -336,10 +345,11 @@ export function createMqttAdapter(ctx: MqttAdapterContext, config: MqttAdapterCo
         rejectConfig(topic, clientId, `cannot remove ${key}: it belongs to ${rec.owner}`);
         continue;
       }
-      touched.push(removeEntity(rec));
+      const address = removeEntity(rec);
+      dropped.set(address, [...(dropped.get(address) ?? []), key]);
       log.info({ topic, key, address: rec.address }, 'entity removed');
     }
-    settle(touched);
+    settle(dropped.keys(), dropped);
   };
 
   const handleConfig = async (msg: BusMessage): Promise<void> => {
@@ -393,11 +403,11 @@ export function createMqttAdapter(ctx: MqttAdapterContext, config: MqttAdapterCo
           rejectConfig(msg.topic, msg.clientId, `component ${objectId} is not an object`);
           continue;
         }
-        const cfg = Object.assign(
-          Object.create(null) as Record<string, unknown>,
-          shared,
-          expandConfig(raw, top['~'] as string | undefined),
-        );
+        const own = expandConfig(raw, top['~'] as string | undefined);
+        // HA device discovery: a component given only its platform (`{"p": "sensor"}`) is being
+        // removed; like an omitted one it is dropped from the device below
+        if (Object.keys(own).length === 1 && typeof own.platform === 'string') continue;
+        const cfg = Object.assign(Object.create(null) as Record<string, unknown>, shared, own);
         if (typeof cfg.platform !== 'string') {
           failures++;
           rejectConfig(msg.topic, msg.clientId, `component ${objectId} has no platform`);
@@ -411,6 +421,16 @@ export function createMqttAdapter(ctx: MqttAdapterContext, config: MqttAdapterCo
 
     const candidates: Candidate[] = [];
     for (const p of parts) {
+      // a platform Truss does not model (button, number, select...) is refused with its reason,
+      // but is no sign of a broken update: the device's other components are still reconciled
+      if (!COMPONENT_MAPPERS.has(p.component)) {
+        rejectConfig(
+          msg.topic,
+          msg.clientId,
+          `unsupported component ${JSON.stringify(p.component.slice(0, 32))}`,
+        );
+        continue;
+      }
       try {
         const c = await buildCandidate(p.component, p.cfg, dt, msg);
         if (candidates.some((x) => x.key === c.key))
@@ -582,13 +602,14 @@ export function createMqttAdapter(ctx: MqttAdapterContext, config: MqttAdapterCo
         const rec = entities.get(key);
         if (rec) topics.add(rec.discoveryTopic);
       }
-      // clearing the retained configs keeps the device from coming back on the next restart
-      if (bus) for (const t of topics) await bus.publish(t, '', { retain: true });
+      // forgotten first, so the cleared configs below find nothing left to withdraw
       for (const key of [...dev.keys]) {
         const rec = entities.get(key);
         if (rec) removeEntity(rec);
       }
       settle([address]);
+      // clearing the retained configs keeps the device from coming back on the next restart
+      if (bus) for (const t of topics) await bus.publish(t, '', { retain: true });
     },
   };
 }

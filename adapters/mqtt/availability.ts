@@ -1,4 +1,5 @@
 import type { AvailabilityEntry } from './discovery/common.ts';
+import { samePayload } from './components/model.ts';
 import { compileValueTemplate } from './template.ts';
 
 /**
@@ -18,8 +19,8 @@ export class DeviceAvailability {
   observe(entry: AvailabilityEntry, payload: string): boolean | null {
     const v = String(compileValueTemplate(entry.value_template)(payload));
     let online: boolean;
-    if (v === entry.payload_available) online = true;
-    else if (v === entry.payload_not_available) online = false;
+    if (samePayload(v, entry.payload_available)) online = true;
+    else if (samePayload(v, entry.payload_not_available)) online = false;
     else
       throw new Error(
         `availability payload ${JSON.stringify(v.slice(0, 40))} is neither available nor not available`,

@@ -238,6 +238,13 @@ export interface AdapterSink {
   availabilityChanged(address: string, online: boolean): void;
   /** the device left or was removed at protocol level */
   deviceRemoved(address: string): void;
+  /**
+   * The device itself took itself off the site (an empty retained discovery config, as Home
+   * Assistant and hatasmota read it): the core removes it as an installer's removal would.
+   */
+  deviceWithdrawn?(address: string): void;
+  /** entities the device no longer declares (dropped from its discovery): they leave the site */
+  entitiesRemoved?(address: string, keys: string[]): void;
   /** a commissioning candidate appeared or changed (live in the installer's UI) */
   candidateChanged?(candidate: CommissioningCandidate): void;
   candidateRemoved?(candidateId: string): void;

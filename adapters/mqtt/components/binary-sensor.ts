@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { compileValueTemplate } from '../template.ts';
-import { type ComponentMapper, readOnly } from './model.ts';
+import { type ComponentMapper, PayloadOption, readOnly, samePayload } from './model.ts';
 
 const BinarySensorConfig = z.object({
   state_topic: z.string().min(1),
-  value_template: z.string().max(512).optional(),
-  payload_on: z.string().max(64).default('ON'),
-  payload_off: z.string().max(64).default('OFF'),
+  value_template: z.string().max(1024).optional(),
+  payload_on: PayloadOption.default('ON'),
+  payload_off: PayloadOption.default('OFF'),
   device_class: z.string().max(64).nullish(),
 });
 
@@ -28,8 +28,8 @@ export const binarySensorMapper: ComponentMapper = {
           topic: c.state_topic,
           update(payload) {
             const v = String(extract(payload));
-            if (v === c.payload_on) return true;
-            if (v === c.payload_off) return false;
+            if (samePayload(v, c.payload_on)) return true;
+            if (samePayload(v, c.payload_off)) return false;
             throw new Error(
               `payload ${JSON.stringify(v.slice(0, 40))} is neither payload_on nor payload_off`,
             );

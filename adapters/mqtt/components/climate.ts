@@ -10,16 +10,25 @@ const ClimateConfig = z
     modes: z.array(Mode).min(1).max(16).default(['auto', 'off', 'cool', 'heat', 'dry', 'fan_only']),
     mode_command_topic: z.string().min(1).optional(),
     mode_state_topic: z.string().min(1).optional(),
-    mode_state_template: z.string().max(512).optional(),
+    mode_state_template: z.string().max(1024).optional(),
     temperature_command_topic: z.string().min(1).optional(),
     temperature_state_topic: z.string().min(1).optional(),
-    temperature_state_template: z.string().max(512).optional(),
+    temperature_state_template: z.string().max(1024).optional(),
     current_temperature_topic: z.string().min(1).optional(),
-    current_temperature_template: z.string().max(512).optional(),
-    min_temp: z.number().finite().default(7),
-    max_temp: z.number().finite().default(35),
+    current_temperature_template: z.string().max(1024).optional(),
+    // HA's climate.mqtt: temperature_unit C or F; without it HA uses the system's unit (°C here)
+    temperature_unit: z.enum(['C', 'F']).default('C'),
+    min_temp: z.number().finite().optional(),
+    max_temp: z.number().finite().optional(),
     temp_step: z.number().positive().max(10).default(0.5),
+    precision: z.union([z.literal(0.1), z.literal(0.5), z.literal(1)]).optional(),
   })
+  .transform((c) => ({
+    ...c,
+    // HA's defaults, DEFAULT_MIN_TEMP 7 °C / DEFAULT_MAX_TEMP 35 °C, in the device's unit
+    min_temp: c.min_temp ?? (c.temperature_unit === 'F' ? 45 : 7),
+    max_temp: c.max_temp ?? (c.temperature_unit === 'F' ? 95 : 35),
+  }))
   .refine((c) => c.min_temp < c.max_temp, { message: 'min_temp must be below max_temp' });
 
 interface ClimateValue {
@@ -93,7 +102,7 @@ export const climateMapper: ComponentMapper = {
         name,
         kind: 'climate',
         deviceClass: null,
-        unit: null,
+        unit: c.temperature_unit === 'F' ? '°F' : '°C',
         writable: Boolean(c.mode_command_topic || c.temperature_command_topic),
         attributes: { min: c.min_temp, max: c.max_temp, step: c.temp_step, modes: c.modes },
       },

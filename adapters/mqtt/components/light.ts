@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import type { StateValue } from '../../../shared/domain/entity.ts';
 import { compileValueTemplate } from '../template.ts';
-import { CommandRejected, type ComponentMapper, type EntityModel, type OutgoingMessage } from './model.ts';
+import {
+  CommandRejected,
+  type ComponentMapper,
+  type EntityModel,
+  type OutgoingMessage,
+  PayloadOption,
+  samePayload,
+} from './model.ts';
 
 const Scale = z.number().int().min(1).max(65535).default(255);
 
@@ -9,12 +16,12 @@ const DefaultLight = z.object({
   schema: z.literal('default').optional(),
   command_topic: z.string().min(1),
   state_topic: z.string().min(1).optional(),
-  state_value_template: z.string().max(512).optional(),
-  payload_on: z.string().max(64).default('ON'),
-  payload_off: z.string().max(64).default('OFF'),
+  state_value_template: z.string().max(1024).optional(),
+  payload_on: PayloadOption.default('ON'),
+  payload_off: PayloadOption.default('OFF'),
   brightness_command_topic: z.string().min(1).optional(),
   brightness_state_topic: z.string().min(1).optional(),
-  brightness_value_template: z.string().max(512).optional(),
+  brightness_value_template: z.string().max(1024).optional(),
   brightness_scale: Scale,
 });
 
@@ -71,8 +78,8 @@ function buildDefault(config: Record<string, unknown>, name: string): EntityMode
       update(payload, prev) {
         const v = String(stateTpl(payload));
         const p = previous(prev);
-        if (v === c.payload_on) return value({ ...p, on: true }, dimmable);
-        if (v === c.payload_off) return value({ ...p, on: false }, dimmable);
+        if (samePayload(v, c.payload_on)) return value({ ...p, on: true }, dimmable);
+        if (samePayload(v, c.payload_off)) return value({ ...p, on: false }, dimmable);
         throw new Error(`payload ${JSON.stringify(v.slice(0, 40))} is neither payload_on nor payload_off`);
       },
     });

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { EntityAnnouncement } from '../../../shared/adapter/contract.ts';
 import type { EntityCommand } from '../../../shared/domain/command.ts';
 import type { StateValue } from '../../../shared/domain/entity.ts';
@@ -59,4 +59,30 @@ export function scalarFromPayload(v: string | number | boolean | null): string |
   }
   if (s.length > MAX_STRING_STATE) throw new Error(`state longer than ${MAX_STRING_STATE} characters`);
   return s;
+}
+
+/**
+ * A payload option (payload_on, state_open...): HA validates them with cv.string, so numbers and
+ * booleans are accepted as text (zigbee2mqtt's own discovery sends `"payload_on": true`).
+ */
+export const PayloadOption = z
+  .union([z.string().max(64), z.number().finite(), z.boolean()])
+  .transform((v) => String(v));
+
+/** A rendered payload against an option; booleans match in Python's (`True`) and JSON's (`true`) spelling. */
+export function samePayload(rendered: string, option: string): boolean {
+  if (rendered === option) return true;
+  return /^(true|false)$/i.test(option) && rendered.toLowerCase() === option.toLowerCase();
+}
+
+/** HA's numeric sensors: a unit, a state class or a numeric device class (sensor/__init__.py) */
+const NON_NUMERIC_CLASSES = new Set(['enum', 'timestamp', 'date']);
+export function isNumericSensor(c: {
+  unit_of_measurement?: string | null;
+  state_class?: string | null;
+  device_class?: string | null;
+}): boolean {
+  return Boolean(
+    c.unit_of_measurement || c.state_class || (c.device_class && !NON_NUMERIC_CLASSES.has(c.device_class)),
+  );
 }

@@ -1,15 +1,15 @@
 import { z } from 'zod';
 import { compileValueTemplate } from '../template.ts';
-import { CommandRejected, type ComponentMapper } from './model.ts';
+import { CommandRejected, type ComponentMapper, PayloadOption, samePayload } from './model.ts';
 
 const SwitchConfig = z.object({
   command_topic: z.string().min(1),
   state_topic: z.string().min(1).optional(),
-  value_template: z.string().max(512).optional(),
-  payload_on: z.string().max(64).default('ON'),
-  payload_off: z.string().max(64).default('OFF'),
-  state_on: z.string().max(64).optional(),
-  state_off: z.string().max(64).optional(),
+  value_template: z.string().max(1024).optional(),
+  payload_on: PayloadOption.default('ON'),
+  payload_off: PayloadOption.default('OFF'),
+  state_on: PayloadOption.optional(),
+  state_off: PayloadOption.optional(),
   device_class: z.string().max(64).nullish(),
 });
 
@@ -35,8 +35,8 @@ export const switchMapper: ComponentMapper = {
               topic: c.state_topic,
               update(payload) {
                 const v = String(extract(payload));
-                if (v === stateOn) return true;
-                if (v === stateOff) return false;
+                if (samePayload(v, stateOn)) return true;
+                if (samePayload(v, stateOff)) return false;
                 throw new Error(
                   `payload ${JSON.stringify(v.slice(0, 40))} is neither state_on nor state_off`,
                 );

@@ -2,6 +2,8 @@ import { z } from 'zod';
 
 const Text = z.string().max(256);
 const Topic = z.string().min(1).max(256);
+/** availability payloads: text, or numbers and booleans taken as text, as HA's cv.string does */
+const Payload = z.union([Text, z.number().finite(), z.boolean()]).transform((v) => String(v));
 
 const Identifiers = z
   .union([Text.min(1), z.array(Text.min(1)).min(1).max(16)])
@@ -17,8 +19,8 @@ export const DeviceInfo = z.object({
 
 const AvailabilityEntry = z.object({
   topic: Topic,
-  payload_available: Text.default('online'),
-  payload_not_available: Text.default('offline'),
+  payload_available: Payload.default('online'),
+  payload_not_available: Payload.default('offline'),
   value_template: z.string().max(512).optional(),
 });
 export type AvailabilityEntry = z.infer<typeof AvailabilityEntry>;
@@ -33,8 +35,8 @@ export const CommonConfig = z.object({
   name: Text.nullish(),
   device: DeviceInfo.optional(),
   availability_topic: Topic.optional(),
-  payload_available: Text.default('online'),
-  payload_not_available: Text.default('offline'),
+  payload_available: Payload.default('online'),
+  payload_not_available: Payload.default('offline'),
   availability_template: z.string().max(512).optional(),
   availability: z.array(AvailabilityEntry).max(8).optional(),
   availability_mode: z.enum(['all', 'any', 'latest']).default('latest'),

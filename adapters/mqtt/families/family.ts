@@ -82,6 +82,8 @@ export class DeviceTable {
   readonly #ctx: FamilyContext;
   rejected = 0;
   accepted = 0;
+  /** the last refusal with its reason, for the adapter's diagnostics (what the installer sees) */
+  lastRejection: string | null = null;
 
   constructor(ctx: FamilyContext) {
     this.#ctx = ctx;
@@ -114,6 +116,7 @@ export class DeviceTable {
 
   reject(msg: Pick<BusMessage, 'topic' | 'clientId'>, reason: string): void {
     this.rejected++;
+    this.lastRejection = `${msg.topic}: ${reason}`.slice(0, 300);
     this.#throttle.warn(
       this.#ctx.log,
       `${msg.clientId}|${msg.topic}|${reason}`,
@@ -151,14 +154,18 @@ export class DeviceTable {
     const announcement: DeviceAnnouncement = { ...info, entities };
     const signature = JSON.stringify(announcement);
     if (existing?.signature === signature) return true;
+    const next = new Map(entities.map((e) => [e.key, e]));
     this.#devices.set(info.address, {
       info,
       owner: existing?.owner ?? msg.clientId,
-      entities: new Map(entities.map((e) => [e.key, e])),
+      entities: next,
       signature,
       online: existing?.online ?? null,
     });
     this.#ctx.sink.deviceAnnounced(announcement);
+    // what the device no longer declares leaves the site (a sensor removed from its discovery)
+    const dropped = existing ? [...existing.entities.keys()].filter((k) => !next.has(k)) : [];
+    if (dropped.length > 0) this.#ctx.sink.entitiesRemoved?.(info.address, dropped);
     return true;
   }
 
@@ -178,6 +185,13 @@ export class DeviceTable {
   remove(address: string): void {
     if (!this.#devices.delete(address)) return;
     this.#ctx.sink.deviceRemoved(address);
+  }
+
+  /** the device took itself off the site (an empty retained discovery config) */
+  withdraw(address: string): void {
+    if (!this.#devices.delete(address)) return;
+    if (this.#ctx.sink.deviceWithdrawn) this.#ctx.sink.deviceWithdrawn(address);
+    else this.#ctx.sink.deviceRemoved(address);
   }
 
   forget(address: string): void {

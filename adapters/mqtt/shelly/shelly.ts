@@ -1,10 +1,10 @@
 import type { BusMessage, EntityAnnouncement } from '../../../shared/adapter/contract.ts';
 import { CommandRejected } from '../components/model.ts';
+import { COMPONENT, componentEntities, componentValues, KNOWN_TYPES } from './components.ts';
 import {
   DeviceTable,
   type DeviceFamily,
   type FamilyContext,
-  finite,
   isRecord,
   readJson,
   readText,
@@ -18,146 +18,20 @@ import {
  * https://shelly-api-docs.shelly.cloud/gen2/General/Notifications
  */
 
-const COMPONENT = /^(switch|cover|light|em|em1|emdata|em1data|pm1|temperature|humidity|input):(\d{1,3})$/;
 const PREFIX = /^[A-Za-z0-9_.:-]{1,64}$/;
+const MAX_ENTITIES = 256;
 
 interface ShellyDevice {
   prefix: string;
   address: string;
+  /** component key (`switch:0`) -> type (`switch`) */
   components: Map<string, string>;
+  /** what has been announced, by key, in announcement order */
+  entities: Map<string, EntityAnnouncement>;
   model: string | null;
-}
-
-function entitiesOf(component: string, type: string, status: Record<string, unknown>): EntityAnnouncement[] {
-  const n = component.split(':')[1];
-  const sensor = (key: string, name: string, unit: string, deviceClass: string): EntityAnnouncement => ({
-    key: `${component}/${key}`,
-    name,
-    kind: 'sensor',
-    deviceClass,
-    unit,
-    writable: false,
-  });
-  switch (type) {
-    case 'switch': {
-      const out: EntityAnnouncement[] = [
-        {
-          key: component,
-          name: `Switch ${n}`,
-          kind: 'switch',
-          deviceClass: 'outlet',
-          unit: null,
-          writable: true,
-        },
-      ];
-      if ('apower' in status) out.push(sensor('power', `Power ${n}`, 'W', 'power'));
-      if ('aenergy' in status) out.push(sensor('energy', `Energy ${n}`, 'kWh', 'energy'));
-      // firmware 1.2+ counts energy sent back through the relay (a PV micro-inverter on a plug)
-      if ('ret_aenergy' in status) out.push(sensor('ret_energy', `Returned energy ${n}`, 'kWh', 'energy'));
-      return out;
-    }
-    case 'cover':
-      return [
-        {
-          key: component,
-          name: `Cover ${n}`,
-          kind: 'cover',
-          deviceClass: 'shutter',
-          unit: '%',
-          writable: true,
-          attributes: { min: 0, max: 100, step: 1 },
-        },
-      ];
-    case 'light':
-      return [
-        {
-          key: component,
-          name: `Light ${n}`,
-          kind: 'light',
-          deviceClass: null,
-          unit: null,
-          writable: true,
-          attributes: { dimmable: 'brightness' in status },
-        },
-      ];
-    case 'pm1':
-      return [sensor('power', `Power ${n}`, 'W', 'power'), sensor('energy', `Energy ${n}`, 'kWh', 'energy')];
-    case 'em':
-      return [sensor('power', `Total power ${n}`, 'W', 'power')];
-    case 'em1':
-      return [sensor('power', `Power ${n}`, 'W', 'power')];
-    // the energy counters of the Pro 3EM / Pro EM (EMData / EM1Data: Wh, reported as kWh)
-    case 'emdata':
-      return [
-        sensor('total_act', `Total energy ${n}`, 'kWh', 'energy'),
-        sensor('total_act_ret', `Total returned energy ${n}`, 'kWh', 'energy'),
-      ];
-    case 'em1data':
-      return [
-        sensor('total_act_energy', `Energy ${n}`, 'kWh', 'energy'),
-        sensor('total_act_ret_energy', `Returned energy ${n}`, 'kWh', 'energy'),
-      ];
-    case 'temperature':
-      return [sensor('temperature', `Temperature ${n}`, '°C', 'temperature')];
-    case 'humidity':
-      return [sensor('humidity', `Humidity ${n}`, '%', 'humidity')];
-    case 'input':
-      return [
-        {
-          key: component,
-          name: `Input ${n}`,
-          kind: 'binary_sensor',
-          deviceClass: null,
-          unit: null,
-          writable: false,
-        },
-      ];
-    default:
-      return [];
-  }
-}
-
-/** The entity values a (partial) component status carries. */
-export function valuesOf(
-  component: string,
-  type: string,
-  s: Record<string, unknown>,
-): Array<[string, number | boolean | Record<string, number | boolean>]> {
-  const out: Array<[string, number | boolean | Record<string, number | boolean>]> = [];
-  const num = (key: string, v: unknown, scale = 1): void => {
-    const x = finite(v);
-    if (x !== null) out.push([`${component}/${key}`, x * scale]);
-  };
-  if (type === 'switch') {
-    if (typeof s.output === 'boolean') out.push([component, s.output]);
-    num('power', s.apower);
-    if (isRecord(s.aenergy)) num('energy', s.aenergy.total, 1 / 1000);
-    if (isRecord(s.ret_aenergy)) num('ret_energy', s.ret_aenergy.total, 1 / 1000);
-  } else if (type === 'pm1') {
-    num('power', s.apower);
-    if (isRecord(s.aenergy)) num('energy', s.aenergy.total, 1 / 1000);
-  } else if (type === 'cover') {
-    const pos = finite(s.current_pos);
-    if (pos !== null) out.push([component, pos]);
-  } else if (type === 'light') {
-    const v: Record<string, number | boolean> = {};
-    if (typeof s.output === 'boolean') v.on = s.output;
-    const b = finite(s.brightness);
-    if (b !== null) v.level = b;
-    if (Object.keys(v).length > 0) out.push([component, v]);
-  } else if (type === 'em') num('power', s.total_act_power);
-  else if (type === 'em1') num('power', s.act_power);
-  else if (type === 'emdata') {
-    // https://shelly-api-docs.shelly.cloud/gen2/ComponentsAndServices/EMData#status (Wh)
-    num('total_act', s.total_act, 1 / 1000);
-    num('total_act_ret', s.total_act_ret, 1 / 1000);
-  } else if (type === 'em1data') {
-    num('total_act_energy', s.total_act_energy, 1 / 1000);
-    num('total_act_ret_energy', s.total_act_ret_energy, 1 / 1000);
-  } else if (type === 'temperature') num('temperature', s.tC);
-  else if (type === 'humidity') num('humidity', s.rh);
-  else if (type === 'input' && typeof s.state === 'boolean') out.push([component, s.state]);
-  return out;
+  sw: string | null;
+  /** whether a full status (NotifyFullStatus, a Shelly.GetStatus answer) was ever seen */
+  full: boolean;
 }
 
 export function createShellyFamily(): DeviceFamily {
@@ -170,47 +44,58 @@ export function createShellyFamily(): DeviceFamily {
 
   const addressOf = (prefix: string): string => `shelly:${prefix}`;
 
+  const announce = (dev: ShellyDevice, msg: BusMessage): boolean =>
+    table!.upsert(
+      { address: dev.address, name: dev.prefix, manufacturer: 'Shelly', model: dev.model, swVersion: dev.sw },
+      [...dev.entities.values()],
+      msg,
+    );
+
+  /**
+   * A status: full (NotifyFullStatus, a Shelly.GetStatus answer) replaces what the device shows;
+   * partial (NotifyStatus, `<prefix>/status/<component>`) adds the components and fields it
+   * carries, so a device whose first frame is a NotifyStatus still gets its entities.
+   */
   const applyStatus = (
     dev: ShellyDevice,
     params: Record<string, unknown>,
     full: boolean,
     msg: BusMessage,
   ): void => {
-    if (full) {
-      const entities: EntityAnnouncement[] = [];
-      dev.components.clear();
-      for (const [k, v] of Object.entries(params)) {
-        const m = COMPONENT.exec(k);
-        if (!m || !isRecord(v)) continue;
-        dev.components.set(k, m[1]!);
-        entities.push(...entitiesOf(k, m[1]!, v));
-        if (entities.length > 128) break;
+    if (table!.has(dev.address) && !table!.mayUpdate(dev.address, msg)) return;
+    const sys = isRecord(params.sys) ? params.sys : null;
+    const fw = sys && typeof sys.fw_id === 'string' ? sys.fw_id.slice(0, 64) : null;
+    const entities = full ? new Map<string, EntityAnnouncement>() : new Map(dev.entities);
+    const components = full ? new Map<string, string>() : new Map(dev.components);
+    for (const [k, v] of Object.entries(params)) {
+      const m = COMPONENT.exec(k);
+      if (!m || !KNOWN_TYPES.has(m[1]!) || !isRecord(v)) continue;
+      components.set(k, m[1]!);
+      for (const e of componentEntities(k, m[1]!, v)) {
+        if (entities.size >= MAX_ENTITIES && !entities.has(e.key)) break;
+        entities.set(e.key, e);
       }
-      const sys = isRecord(params.sys) ? params.sys : {};
-      if (
-        !table!.upsert(
-          {
-            address: dev.address,
-            name: dev.prefix,
-            manufacturer: 'Shelly',
-            model: dev.model,
-            swVersion: typeof sys.fw_id === 'string' ? sys.fw_id.slice(0, 64) : null,
-          },
-          entities,
-          msg,
-        )
-      )
+    }
+    const next = { ...dev, components, entities, sw: fw ?? dev.sw };
+    if (!table!.has(dev.address) || full || entities.size !== dev.entities.size || next.sw !== dev.sw) {
+      if (!announce(next, msg)) {
+        if (!table!.has(dev.address)) devices.delete(dev.prefix);
         return;
-    } else if (!table!.mayUpdate(dev.address, msg)) return;
+      }
+    }
+    dev.components = components;
+    dev.entities = entities;
+    dev.sw = next.sw;
+    if (full && components.size > 0) dev.full = true;
     for (const [k, v] of Object.entries(params)) {
       const type = dev.components.get(k);
       if (!type || !isRecord(v)) continue;
-      for (const [key, value] of valuesOf(k, type, v)) {
-        if (type === 'light' && typeof value === 'object') {
+      for (const [key, value] of componentValues(k, type, v)) {
+        if (type === 'light' && key === k && typeof value === 'object') {
           const merged = { ...(lights.get(`${dev.address}|${k}`) ?? {}), ...value };
           lights.set(`${dev.address}|${k}`, merged);
           table!.state(dev.address, key, merged);
-        } else table!.state(dev.address, key, value);
+        } else if (typeof value !== 'object') table!.state(dev.address, key, value);
       }
     }
   };
@@ -219,7 +104,15 @@ export function createShellyFamily(): DeviceFamily {
     let dev = devices.get(prefix);
     if (!dev) {
       const model = typeof src === 'string' ? (src.split('-')[0] ?? null) : null;
-      dev = { prefix, address: addressOf(prefix), components: new Map(), model: model?.slice(0, 40) ?? null };
+      dev = {
+        prefix,
+        address: addressOf(prefix),
+        components: new Map(),
+        entities: new Map(),
+        model: model?.slice(0, 40) ?? null,
+        sw: null,
+        full: false,
+      };
       devices.set(prefix, dev);
     }
     return dev;
@@ -229,13 +122,22 @@ export function createShellyFamily(): DeviceFamily {
     const levels = msg.topic.split('/');
     const prefix = levels[0]!;
     if (!PREFIX.test(prefix)) return;
-    const isEvent = levels[1] === 'events' && levels[2] === 'rpc';
-    const isReply = levels[1] === 'truss' && levels[2] === 'rpc';
-    if (!isEvent && !isReply) return;
+    const isEvent = levels.length === 3 && levels[1] === 'events' && levels[2] === 'rpc';
+    const isReply = levels.length === 3 && levels[1] === 'truss' && levels[2] === 'rpc';
+    // `<prefix>/status/<component>` ("Generic status update over MQTT", MQTT.SetConfig status_ntf):
+    // the component's whole status, https://shelly-api-docs.shelly.cloud/gen2/ComponentsAndServices/Mqtt
+    const isComponentStatus = levels.length === 3 && levels[1] === 'status';
+    if (!isEvent && !isReply && !isComponentStatus) return;
     const parsed = readJson(msg.payload);
     if (!parsed.ok || !isRecord(parsed.json))
-      return table!.reject(msg, parsed.ok ? 'not an RPC frame' : parsed.reason);
+      return table!.reject(msg, parsed.ok ? 'not a JSON object' : parsed.reason);
     const frame = parsed.json;
+    if (isComponentStatus) {
+      const component = levels[2]!;
+      const m = COMPONENT.exec(component);
+      if (!m || !KNOWN_TYPES.has(m[1]!)) return;
+      return applyStatus(device(prefix, null), { [component]: frame }, false, msg);
+    }
     if (isReply) {
       // the answer to our Shelly.GetStatus: a full status in `result`
       // only a status answers Shelly.GetStatus; Switch.Set and friends answer {was_on} and such
@@ -243,11 +145,10 @@ export function createShellyFamily(): DeviceFamily {
       return applyStatus(device(prefix, frame.src), frame.result, true, msg);
     }
     if (!isRecord(frame.params)) return table!.reject(msg, 'RPC notification without params');
+    // https://shelly-api-docs.shelly.cloud/gen2/General/Notifications
     if (frame.method === 'NotifyFullStatus') applyStatus(device(prefix, frame.src), frame.params, true, msg);
-    else if (frame.method === 'NotifyStatus') {
-      const dev = devices.get(prefix);
-      if (dev && table!.has(dev.address)) applyStatus(dev, frame.params, false, msg);
-    }
+    else if (frame.method === 'NotifyStatus')
+      applyStatus(device(prefix, frame.src), frame.params, false, msg);
   };
 
   const onOnline = (msg: BusMessage): void => {
@@ -260,8 +161,8 @@ export function createShellyFamily(): DeviceFamily {
       if (!table!.mayUpdate(dev.address, msg)) return;
       table!.online(dev.address, t.text === 'true');
       // adopted before it ever sent a status: ask now that it speaks as itself
-      if (dev.components.size === 0 && t.text === 'true')
-        void rpc(prefix, 'Shelly.GetStatus', {}).catch(() => {});
+      // (or known only from partial NotifyStatus frames: ask for the whole picture)
+      if (!dev.full && t.text === 'true') void rpc(prefix, 'Shelly.GetStatus', {}).catch(() => {});
     } else if (t.text === 'true' && msg.clientId !== null) {
       // a device we have not seen a full status from: ask it for one
       void rpc(prefix, 'Shelly.GetStatus', {}).catch(() => {});
@@ -286,6 +187,7 @@ export function createShellyFamily(): DeviceFamily {
         c.bus.subscribe('+/events/rpc', onEvent),
         c.bus.subscribe('+/truss/rpc', onEvent),
         c.bus.subscribe('+/online', onOnline),
+        c.bus.subscribe('+/status/+', onEvent),
       ];
     },
     stop() {
@@ -327,6 +229,7 @@ export function createShellyFamily(): DeviceFamily {
       devices: devices.size,
       accepted: table?.accepted ?? 0,
       rejected: table?.rejected ?? 0,
+      lastRejection: table?.lastRejection ?? null,
     }),
   };
 }

@@ -10,6 +10,15 @@ import {
   readJson,
   readText,
 } from '../families/family.ts';
+import { statusEntities, statusValues } from './status.ts';
+import {
+  DEFAULT_UNITS,
+  type DeviceUnits,
+  leafValue,
+  MAX_SENSOR_ENTITIES,
+  readUnits,
+  sensorLeaves,
+} from './sensors.ts';
 
 /**
  * Tasmota's native discovery (the `SetOption19 0` default since 9.x): the device publishes
@@ -21,6 +30,7 @@ export const TASMOTA_DISCOVERY = 'tasmota/discovery';
 
 interface TasmotaDevice {
   address: string;
+  ip: string | null;
   mac: string;
   cmnd: string;
   stat: string;
@@ -30,26 +40,13 @@ interface TasmotaDevice {
   onln: string;
   ofln: string;
   sensors: EntityAnnouncement[];
+  /** the device's TempUnit / PressureUnit / SpeedUnit, as its last sensor message said */
+  units: DeviceUnits;
   base: EntityAnnouncement[];
   name: string;
   model: string | null;
   sw: string | null;
 }
-
-/** Energy and common sensor fields Truss understands, with their unit and class. */
-const SENSOR_FIELDS: Record<string, { unit: string; deviceClass: string }> = {
-  Power: { unit: 'W', deviceClass: 'power' },
-  Today: { unit: 'kWh', deviceClass: 'energy' },
-  Total: { unit: 'kWh', deviceClass: 'energy' },
-  Yesterday: { unit: 'kWh', deviceClass: 'energy' },
-  Voltage: { unit: 'V', deviceClass: 'voltage' },
-  Current: { unit: 'A', deviceClass: 'current' },
-  Temperature: { unit: '°C', deviceClass: 'temperature' },
-  Humidity: { unit: '%', deviceClass: 'humidity' },
-  Pressure: { unit: 'hPa', deviceClass: 'pressure' },
-  Illuminance: { unit: 'lx', deviceClass: 'illuminance' },
-  CarbonDioxide: { unit: 'ppm', deviceClass: 'co2' },
-};
 
 const TOPIC_PART = /^[A-Za-z0-9_.:-]{1,64}$/;
 const MAC = /^[0-9A-Fa-f]{12}$/;
@@ -64,9 +61,16 @@ export function fullTopic(ft: string, prefix: string, topic: string, hostname: s
 }
 
 /** Parses a discovery config; throws with a reason an installer can read. */
-export function parseTasmotaConfig(mac: string, json: unknown): Omit<TasmotaDevice, 'sensors'> {
+export function parseTasmotaConfig(mac: string, json: unknown): Omit<TasmotaDevice, 'sensors' | 'units'> {
   if (!MAC.test(mac)) throw new Error('discovery topic has no MAC');
   if (!isRecord(json)) throw new Error('config is not an object');
+  // hatasmota/discovery.py refuses a config whose `mac` differs from its topic's: one device may not
+  // announce itself under another's address
+  if (typeof json.mac !== 'string') throw new Error('config has no mac');
+  if (json.mac.toUpperCase() !== mac.toUpperCase())
+    throw new Error(
+      `MAC mismatch: the topic says ${mac.toUpperCase()}, the config says ${JSON.stringify(json.mac.slice(0, 20))}`,
+    );
   const t = json.t;
   const ft = typeof json.ft === 'string' ? json.ft : '%prefix%/%topic%/';
   const tp = Array.isArray(json.tp) ? json.tp : ['cmnd', 'stat', 'tele'];
@@ -109,8 +113,11 @@ export function parseTasmotaConfig(mac: string, json: unknown): Omit<TasmotaDevi
       attributes: { dimmable: light === 'dimmer' },
     });
   }
+  // hatasmota/status_sensor.py: every device has its status sensors (battery with `bat: 1`)
+  base.push(...statusEntities(json.bat === 1));
   return {
     address,
+    ip: typeof json.ip === 'string' ? json.ip.slice(0, 45) : null,
     mac: mac.toUpperCase(),
     cmnd: topics[0]!,
     stat: topics[1]!,
@@ -127,26 +134,9 @@ export function parseTasmotaConfig(mac: string, json: unknown): Omit<TasmotaDevi
 }
 
 /** Sensor entities from the `sensors` discovery message (`{"sn": {...}}`) or a tele/SENSOR body. */
-export function sensorEntities(sn: unknown): EntityAnnouncement[] {
-  const out: EntityAnnouncement[] = [];
-  if (!isRecord(sn)) return out;
-  for (const [group, fields] of Object.entries(sn)) {
-    if (!isRecord(fields) || !TOPIC_PART.test(group)) continue;
-    for (const [field, v] of Object.entries(fields)) {
-      const spec = SENSOR_FIELDS[field];
-      if (!spec || finite(v) === null) continue;
-      out.push({
-        key: `${group}.${field}`,
-        name: group === 'ENERGY' ? `Energy ${field}` : `${group} ${field}`,
-        kind: 'sensor',
-        deviceClass: spec.deviceClass,
-        unit: spec.unit,
-        writable: false,
-      });
-      if (out.length >= 64) return out;
-    }
-  }
-  return out;
+export function sensorEntities(sn: unknown, units?: DeviceUnits): EntityAnnouncement[] {
+  const u = isRecord(sn) ? readUnits(sn, units ?? DEFAULT_UNITS) : (units ?? DEFAULT_UNITS);
+  return sensorLeaves(sn, u).map((l) => l.announcement);
 }
 
 const onOff = (v: unknown): boolean | null => (v === 'ON' ? true : v === 'OFF' ? false : null);
@@ -154,6 +144,9 @@ const onOff = (v: unknown): boolean | null => (v === 'ON' ? true : v === 'OFF' ?
 export function createTasmotaFamily(): DeviceFamily {
   const byMac = new Map<string, TasmotaDevice>();
   const byTopic = new Map<string, { dev: TasmotaDevice; kind: 'stat' | 'tele' }>();
+  const lightLevels = new Map<string, { on: boolean; level: number }>();
+  /** a `sensors` message that came before its device's config (retained order is not guaranteed) */
+  const earlySensors = new Map<string, { sn: Record<string, unknown>; clientId: string | null }>();
   let table: DeviceTable | null = null;
   let ctx: FamilyContext | null = null;
   let unsubs: Array<() => void> = [];
@@ -165,18 +158,47 @@ export function createTasmotaFamily(): DeviceFamily {
       msg,
     );
 
+  const forgetDevice = (dev: TasmotaDevice): void => {
+    byMac.delete(dev.mac);
+    if (byTopic.get(dev.stat)?.dev === dev) byTopic.delete(dev.stat);
+    if (byTopic.get(dev.tele)?.dev === dev) byTopic.delete(dev.tele);
+    lightLevels.delete(dev.address);
+  };
+
   const onConfig = (msg: BusMessage): void => {
     const [, , mac, leaf] = msg.topic.split('/');
     if (!mac || (leaf !== 'config' && leaf !== 'sensors')) return;
+    const address = `tasmota:${mac.toUpperCase()}`;
+    const known = byMac.get(mac.toUpperCase());
+    if (msg.payload.length === 0) {
+      // an empty retained config removes the device, an empty `sensors` its sensors
+      // (hatasmota/discovery.py; Tasmota clears both with `SetOption19 1` or on reset)
+      if (!known || !table!.mayUpdate(address, msg)) return;
+      if (leaf === 'config') {
+        forgetDevice(known);
+        table!.withdraw(address);
+        ctx?.log.info({ address }, 'Tasmota device removed by its empty discovery config');
+      } else {
+        known.sensors = [];
+        announce(known, msg);
+      }
+      return;
+    }
     const parsed = readJson(msg.payload);
     if (!parsed.ok) return table!.reject(msg, parsed.reason);
-    const address = `tasmota:${mac.toUpperCase()}`;
     if (leaf === 'sensors') {
-      const dev = byMac.get(mac.toUpperCase());
-      if (!dev) return;
+      const sn = isRecord(parsed.json) ? parsed.json.sn : null;
+      if (!isRecord(sn)) return table!.reject(msg, 'sensors message without an sn object');
+      if (!known) {
+        // kept for its config, as hatasmota/discovery.py keeps `_sensors[mac]`
+        if (MAC.test(mac) && (earlySensors.size < 256 || earlySensors.has(mac.toUpperCase())))
+          earlySensors.set(mac.toUpperCase(), { sn, clientId: msg.clientId });
+        return;
+      }
       if (!table!.mayUpdate(address, msg)) return;
-      dev.sensors = sensorEntities(isRecord(parsed.json) ? parsed.json.sn : null);
-      announce(dev, msg);
+      known.units = readUnits(sn, known.units);
+      known.sensors = sensorLeaves(sn, known.units).map((l) => l.announcement);
+      announce(known, msg);
       return;
     }
     let cfg;
@@ -185,16 +207,25 @@ export function createTasmotaFamily(): DeviceFamily {
     } catch (err) {
       return table!.reject(msg, (err as Error).message);
     }
-    const prev = byMac.get(cfg.mac);
-    const dev: TasmotaDevice = { ...cfg, sensors: prev?.sensors ?? [] };
-    if (!announce(dev, msg)) return;
-    if (prev) {
-      byTopic.delete(prev.stat);
-      byTopic.delete(prev.tele);
+    const early = earlySensors.get(cfg.mac);
+    earlySensors.delete(cfg.mac);
+    const dev: TasmotaDevice = {
+      ...cfg,
+      sensors: known?.sensors ?? [],
+      units: known?.units ?? DEFAULT_UNITS,
+    };
+    // only the client that announces the device may have described its sensors
+    if (!known && early && early.clientId === msg.clientId) {
+      dev.units = readUnits(early.sn, dev.units);
+      dev.sensors = sensorLeaves(early.sn, dev.units).map((l) => l.announcement);
     }
+    if (!announce(dev, msg)) return;
+    if (known) forgetDevice(known);
     byMac.set(dev.mac, dev);
     byTopic.set(dev.stat, { dev, kind: 'stat' });
     byTopic.set(dev.tele, { dev, kind: 'tele' });
+    // the IP status sensor's value comes with the config (hatasmota: `state=config[CONF_IP]`)
+    if (dev.ip) table!.state(dev.address, 'status_ip', dev.ip);
   };
 
   const applyPowerFields = (dev: TasmotaDevice, body: Record<string, unknown>): void => {
@@ -210,7 +241,6 @@ export function createTasmotaFamily(): DeviceFamily {
       lightState(dev, null, finite(body.Dimmer));
   };
 
-  const lightLevels = new Map<string, { on: boolean; level: number }>();
   const lightState = (dev: TasmotaDevice, on: boolean | null, level: number | null): void => {
     const prev = lightLevels.get(dev.address) ?? { on: false, level: 100 };
     const next = {
@@ -222,18 +252,28 @@ export function createTasmotaFamily(): DeviceFamily {
     table!.state(dev.address, 'light', value);
   };
 
+  /** a sensor body (tele/SENSOR, or StatusSNS of a STATUS reply): new fields and unit changes re-announce */
   const applySensors = (dev: TasmotaDevice, body: Record<string, unknown>, msg: BusMessage): void => {
-    const seen = sensorEntities(body);
+    dev.units = readUnits(body, dev.units);
+    const leaves = sensorLeaves(body, dev.units);
     // a sensor the discovery message did not list still becomes an entity: older firmware never sends `sensors`
-    if (seen.some((e) => !table!.entity(dev.address, e.key))) {
-      const keys = new Set(dev.sensors.map((e) => e.key));
-      dev.sensors = [...dev.sensors, ...seen.filter((e) => !keys.has(e.key))].slice(0, 64);
+    const byKey = new Map(dev.sensors.map((e) => [e.key, e]));
+    let changed = false;
+    for (const l of leaves) {
+      const old = byKey.get(l.key);
+      if (old && old.unit === l.announcement.unit) continue;
+      if (!old && byKey.size >= MAX_SENSOR_ENTITIES) continue;
+      byKey.set(l.key, l.announcement);
+      changed = true;
+    }
+    if (changed) {
+      dev.sensors = [...byKey.values()];
       announce(dev, msg);
     }
-    for (const e of seen) {
-      const [group, field] = e.key.split('.') as [string, string];
-      const v = finite((body[group] as Record<string, unknown>)[field]);
-      if (v !== null) table!.state(dev.address, e.key, v);
+    for (const l of leaves) {
+      const v = leafValue(l.value);
+      if (v.ok) table!.state(dev.address, l.key, v.value);
+      else table!.reject(msg, `${l.key}: ${v.reason}`);
     }
   };
 
@@ -259,13 +299,25 @@ export function createTasmotaFamily(): DeviceFamily {
       return applyPowerFields(dev, { [leaf]: t.ok ? t.text : '' });
     }
     const isResult = kind === 'stat' && leaf === 'RESULT';
+    // replies to `Status <n>` (https://tasmota.github.io/docs/JSON-Status-Responses/): STATUS10 (and
+    // STATUS8 before 9.x) carry StatusSNS, STATUS11 StatusSTS, STATUS (Status 0) both
+    const isStatus = kind === 'stat' && /^STATUS\d{0,2}$/.test(leaf);
     const isTele = kind === 'tele' && (leaf === 'STATE' || leaf === 'SENSOR');
-    if (!isResult && !isTele) return;
+    if (!isResult && !isTele && !isStatus) return;
     const parsed = readJson(msg.payload);
     if (!parsed.ok || !isRecord(parsed.json))
       return table!.reject(msg, parsed.ok ? 'not a JSON object' : parsed.reason);
-    if (leaf === 'SENSOR') applySensors(dev, parsed.json, msg);
-    else applyPowerFields(dev, parsed.json);
+    const body = parsed.json;
+    if (isStatus) {
+      if (isRecord(body.StatusSNS)) applySensors(dev, body.StatusSNS, msg);
+      if (isRecord(body.StatusSTS)) applyPowerFields(dev, body.StatusSTS);
+      for (const [key, v] of statusValues(body, 'status', ctx!.now())) table!.state(dev.address, key, v);
+    } else if (leaf === 'SENSOR') applySensors(dev, body, msg);
+    else {
+      applyPowerFields(dev, body);
+      if (leaf === 'STATE')
+        for (const [key, v] of statusValues(body, 'state', ctx!.now())) table!.state(dev.address, key, v);
+    }
   };
 
   return {
@@ -309,15 +361,14 @@ export function createTasmotaFamily(): DeviceFamily {
     forget(address) {
       const dev = [...byMac.values()].find((d) => d.address === address);
       if (!dev) return;
-      byMac.delete(dev.mac);
-      byTopic.delete(dev.stat);
-      byTopic.delete(dev.tele);
+      forgetDevice(dev);
       table?.forget(address);
     },
     diagnostics: () => ({
       devices: byMac.size,
       accepted: table?.accepted ?? 0,
       rejected: table?.rejected ?? 0,
+      lastRejection: table?.lastRejection ?? null,
     }),
   };
 }

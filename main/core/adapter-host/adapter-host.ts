@@ -164,6 +164,18 @@ export class AdapterHost {
           const device = this.#registry.deviceByAddress(adapterId, address);
           if (device) await this.#registry.setAvailability(device.id, 'offline');
         }),
+      deviceWithdrawn: (address) =>
+        enqueue('withdrawn', async () => {
+          const device = this.#registry.deviceByAddress(adapterId, address);
+          if (!device) return;
+          await this.#registry.removeDevice(device.id, false);
+          log.info({ address, deviceId: device.id }, 'device withdrew itself from the site');
+        }),
+      entitiesRemoved: (address, keys) =>
+        enqueue('entities removed', async () => {
+          const device = this.#registry.deviceByAddress(adapterId, address);
+          if (device) this.#states.forget(await this.#registry.retireEntities(device.id, keys));
+        }),
     };
   }
 

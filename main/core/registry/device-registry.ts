@@ -111,6 +111,28 @@ export class DeviceRegistry {
     return device;
   }
 
+  /**
+   * Entities the device no longer declares (its discovery dropped them): they leave the site and
+   * their stored records go. Their ids stay known for this run, so a component that comes back
+   * soon keeps its id.
+   */
+  async retireEntities(deviceId: string, keys: string[]): Promise<string[]> {
+    const ids: string[] = [];
+    for (const key of keys) {
+      const id = this.#entityByKey.get(`${deviceId}\u0000${key}`);
+      const entity = id ? this.entities.get(id) : undefined;
+      if (!id || !entity) continue;
+      this.entities.delete(id);
+      this.#retiredEntities.set(id, entity);
+      ids.push(id);
+    }
+    if (ids.length === 0) return ids;
+    await this.#db.entities.bulkRemove(ids);
+    const device = this.devices.get(deviceId);
+    if (device) this.#bus.emit('device.changed', { device });
+    return ids;
+  }
+
   /** Lifts a ban so the device may be paired again. */
   async unban(adapter: string, address: string): Promise<void> {
     const entry = this.#removed.get(addrKey(adapter, address));
@@ -179,7 +201,8 @@ export class DeviceRegistry {
         attributes: e.attributes ?? {},
         createdAt: known?.createdAt ?? now,
       };
-      if (known && JSON.stringify(known) === JSON.stringify(entity)) {
+      // a retired entity (see retireEntities) that is declared again comes back with its id
+      if (known && this.entities.has(known.id) && JSON.stringify(known) === JSON.stringify(entity)) {
         if (removed) this.#bus.emit('entity.changed', { entity });
         continue;
       }

@@ -105,7 +105,19 @@ describe('adopting Wi-Fi devices through the enrollment window', () => {
     });
     expect(result.connection.password.length).toBeGreaterThanOrEqual(16);
     expect(commissioning().candidates()).toEqual([]);
-    expect(h.sink.lastDevice(`tasmota:${MAC}`)?.entities.map((e) => e.key)).toEqual(['POWER1']);
+    // the relay and hatasmota's status sensors (hatasmota/status_sensor.py)
+    expect(h.sink.lastDevice(`tasmota:${MAC}`)?.entities.map((e) => e.key)).toEqual([
+      'POWER1',
+      'status_ip',
+      'last_restart_time',
+      'status_link_count',
+      'status_mqtt_count',
+      'status_restart_reason',
+      'status_rssi',
+      'status_signal',
+      'status_ssid',
+      'status_version',
+    ]);
     // the credential is stored hashed, never in plain text
     const stored = await h.store.get('DVES_1A2B3C');
     expect(JSON.stringify(stored)).not.toContain(result.connection.password);

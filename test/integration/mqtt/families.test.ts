@@ -203,8 +203,12 @@ describe('Shelly Gen2 RPC', () => {
     expect(h.sink.lastDevice(address)!.entities.map((e) => `${e.key}:${e.kind}`)).toEqual([
       'switch:0:switch',
       'switch:0/power:sensor',
+      'switch:0/voltage:sensor',
+      'switch:0/current:sensor',
       'switch:0/energy:sensor',
+      'switch:0/temperature:sensor',
       'cover:1:cover',
+      'cover:1/state:sensor',
     ]);
     expect(h.sink.valuesOf('switch:0')).toEqual([false]);
     expect(h.sink.valuesOf('switch:0/energy')[0]).toBeCloseTo(1.207563, 6);
@@ -388,6 +392,9 @@ describe('hostile input to every family', () => {
       'zigbee2mqtt/x',
       'stat/t/POWER',
       'tele/t/SENSOR',
+      'stat/t/STATUS10',
+      'shellyplus1-1/status/switch:0',
+      'shellyplus1-1/status/devicepower:0',
     ];
     const bodies: Array<string | Buffer> = [
       '',

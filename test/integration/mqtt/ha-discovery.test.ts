@@ -355,7 +355,7 @@ describe('hostile and malformed discovery input is rejected with a reason and co
     expect(reasons).toMatch(/config is not a JSON object/);
     expect(reasons).toMatch(/state_topic/);
     expect(reasons).toMatch(/unique_id/);
-    expect(reasons).toMatch(/forbidden template key __proto__/);
+    expect(reasons).toMatch(/unsupported value template: attribute __proto__/);
     expect(reasons).toMatch(/unsupported value template/);
     expect(reasons).toMatch(/identifiers/);
     expect(reasons).toMatch(/payload of 1048576 bytes is over the 65536-byte limit/);

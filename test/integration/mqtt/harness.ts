@@ -32,8 +32,18 @@ export class RecordingSink implements AdapterSink {
   availabilityChanged(address: string, online: boolean): void {
     this.availability.push({ address, online });
   }
+  withdrawn: string[] = [];
+  droppedEntities: Array<{ address: string; keys: string[] }> = [];
   deviceRemoved(address: string): void {
     this.removed.push(address);
+  }
+  /** a withdrawal is a removal too; `withdrawn` tells the two apart */
+  deviceWithdrawn(address: string): void {
+    this.withdrawn.push(address);
+    this.removed.push(address);
+  }
+  entitiesRemoved(address: string, keys: string[]): void {
+    this.droppedEntities.push({ address, keys: [...keys] });
   }
   lastDevice(address: string): DeviceAnnouncement | undefined {
     return this.announced.filter((d) => d.address === address).at(-1);

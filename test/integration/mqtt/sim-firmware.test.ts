@@ -30,7 +30,10 @@ describe('the virtual building’s Tasmota and Shelly devices', () => {
     expect(h.sink.lastDevice(shelly!.address)!.entities.map((e) => e.key)).toEqual([
       'switch:0',
       'switch:0/power',
+      'switch:0/voltage',
+      'switch:0/current',
       'switch:0/energy',
+      'switch:0/temperature',
     ]);
     await waitFor(() => h.sink.valuesOf('ENERGY.Total').length >= 2, 5000, 'tasmota telemetry');
     await waitFor(() => h.sink.valuesOf('switch:0/energy').length >= 2, 5000, 'shelly telemetry');

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { COMPONENT_MAPPERS } from '../../../adapters/mqtt/components/index.ts';
 import { scalarFromPayload } from '../../../adapters/mqtt/components/model.ts';
+import { DeviceAvailability } from '../../../adapters/mqtt/availability.ts';
+import { availabilityEntries, CommonConfig } from '../../../adapters/mqtt/discovery/common.ts';
 
 const build = (component: string, cfg: Record<string, unknown>) =>
   COMPONENT_MAPPERS.get(component)!.build(cfg, 'Name');
@@ -62,5 +64,59 @@ describe('component mappers', () => {
       'this thermostat takes no setpoint commands',
     );
     expect(() => c.command({ type: 'toggle' }, undefined)).toThrow('a thermostat cannot take toggle');
+  });
+});
+
+describe('availability and payload options as HA validates them (cv.string)', () => {
+  it('boolean and numeric payload options become text; a boolean matches true and True', () => {
+    const c = CommonConfig.parse({
+      unique_id: 'u1',
+      availability: [
+        {
+          topic: 'd/avail',
+          value_template: '{{ value_json.up }}',
+          payload_available: true,
+          payload_not_available: false,
+        },
+      ],
+    });
+    const [entry] = availabilityEntries(c);
+    expect(entry).toMatchObject({ payload_available: 'true', payload_not_available: 'false' });
+    const a = new DeviceAvailability();
+    expect(a.observe(entry!, '{"up": true}')).toBe(true);
+    expect(a.observe(entry!, '{"up": false}')).toBe(false);
+    expect(() => a.observe(entry!, '{"up": "maybe"}')).toThrow(/neither available nor not available/);
+    const b = build('binary_sensor', { state_topic: 's', payload_on: 1, payload_off: 0 });
+    expect(b.stateBindings[0]!.update('1', undefined)).toBe(true);
+    expect(b.stateBindings[0]!.update('0', undefined)).toBe(false);
+    const py = build('binary_sensor', { state_topic: 's', payload_on: true, payload_off: false });
+    expect(py.stateBindings[0]!.update('True', undefined)).toBe(true);
+    expect(py.stateBindings[0]!.update('false', undefined)).toBe(false);
+  });
+
+  it('sensors numeric by device class or state class refuse nan/inf and text; text sensors keep text', () => {
+    const byClass = build('sensor', { state_topic: 's', device_class: 'temperature' });
+    for (const bad of ['nan', 'NaN', 'inf', '-Infinity', 'warm'])
+      expect(() => byClass.stateBindings[0]!.update(bad, undefined), bad).toThrow(/non-numeric state/);
+    const byStateClass = build('sensor', { state_topic: 's', state_class: 'measurement' });
+    expect(() => byStateClass.stateBindings[0]!.update('nan', undefined)).toThrow(/non-numeric/);
+    expect(byStateClass.stateBindings[0]!.update('4.5', undefined)).toBe(4.5);
+    const text = build('sensor', { state_topic: 's', device_class: 'enum' });
+    expect(text.stateBindings[0]!.update('heating', undefined)).toBe('heating');
+  });
+
+  it('cover: refuses equal open/closed positions and set_level without a position topic', () => {
+    expect(() => build('cover', { command_topic: 'c', position_open: 5, position_closed: 5 })).toThrow(
+      /must differ/,
+    );
+    const c = build('cover', {
+      command_topic: 'c',
+      position_open: 0,
+      position_closed: 100,
+      position_topic: 'p',
+    });
+    expect(c.stateBindings[0]!.update('25', undefined)).toBe(75);
+    expect(() => c.command({ type: 'set_level', level: 10 }, undefined)).toThrow(/no position command/);
+    expect(c.command({ type: 'toggle' }, 75)).toEqual([{ topic: 'c', payload: 'CLOSE' }]);
   });
 });
