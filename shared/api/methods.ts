@@ -4,6 +4,7 @@ import { AUTH_METHODS } from './methods/auth.ts';
 import { DEVICE_METHODS } from './methods/devices.ts';
 import { ENERGY_METHODS } from './methods/energy.ts';
 import type { Access } from './methods/method.ts';
+import { PLAN_METHODS } from './methods/plan.ts';
 import { RULES_METHODS } from './methods/rules.ts';
 import { SITE_METHODS } from './methods/site.ts';
 
@@ -23,6 +24,7 @@ export const METHODS = {
   ...DEVICE_METHODS,
   ...RULES_METHODS,
   ...ENERGY_METHODS,
+  ...PLAN_METHODS,
 } as const;
 
 export type Methods = typeof METHODS;
