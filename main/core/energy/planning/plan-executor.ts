@@ -18,10 +18,11 @@ export interface ExecutorDeps {
 
 /**
  * Turns the plan's current slot into device commands: thermostat setpoints (the zone's planned
- * temperature at the slot's end, which the thermostat holds against disturbances the model does
- * not see), battery mode and power, EV on/off and current, the tank's element for its share of
- * the slot (a duty cycle), appliances released at their start slot. A command is sent only when it
- * differs from the last one sent to that entity, and each is audited with the slot's reason.
+ * temperature at the slot's end, at least the comfort edge, which the thermostat holds against
+ * disturbances the model does not see), battery mode and power, EV on/off and current, the
+ * tank's element for its share of the slot (a duty cycle), appliances released at their start
+ * slot. A command is sent only when it differs from the last one sent to that entity, and each is
+ * audited with the slot's reason.
  */
 export class PlanExecutor {
   readonly #deps: ExecutorDeps;
@@ -58,9 +59,13 @@ export class PlanExecutor {
     for (const z of settings.zones) {
       const planned = slot.zones.find((x) => x.id === z.id);
       if (!planned) continue;
+      // never below the band's comfort edge: a building that heats faster than the model (or a
+      // zone still recovering into its band) stops at comfort, not at the model's trajectory
+      const target =
+        z.mode === 'heat' ? Math.max(planned.tempC, planned.lowC) : Math.min(planned.tempC, planned.highC);
       out.push({
         entityId: z.thermostatEntity,
-        command: { type: 'set_setpoint', value: Math.round(planned.tempC * 10) / 10 },
+        command: { type: 'set_setpoint', value: Math.round(target * 10) / 10 },
         why: why(z.id),
       });
     }

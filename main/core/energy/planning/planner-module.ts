@@ -44,7 +44,9 @@ export const plannerModule = defineModule({
       number: (id) => {
         const v = states.get(id);
         if (!v || v.quality === 'unavailable') return null;
-        return typeof v.value === 'number' && Number.isFinite(v.value) ? v.value : null;
+        // a thermostat's state is a record; its measured temperature is `current`
+        const x = typeof v.value === 'object' && v.value !== null ? v.value.current : v.value;
+        return typeof x === 'number' && Number.isFinite(x) ? x : null;
       },
       on: (id) => {
         const v = states.get(id)?.value;

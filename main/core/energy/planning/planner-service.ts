@@ -108,6 +108,8 @@ export class PlannerService {
     const again = this.#again;
     this.#again = null;
     if (again) await this.replan(again);
+    // a new plan acts at once (an override such as "charge the EV now" must not wait a minute)
+    else await this.#execute(this.settings(), this.#d.now());
     return this.view();
   }
 
@@ -176,12 +178,15 @@ export class PlannerService {
         await this.replan(drift);
       }
     }
-    if (s.mode === 'execute' && this.#plan) {
-      const sent = await this.#d.executor.apply(s, this.#plan, now);
-      for (const c of sent) {
-        const a = s.appliances.find((x) => x.switchEntity === c.entityId && c.command.type === 'turn_on');
-        if (a) this.#appliancesDone.set(a.id, now + 24 * 60 * MINUTE);
-      }
+    await this.#execute(s, now);
+  }
+
+  async #execute(s: PlanSettings, now: number): Promise<void> {
+    if (s.mode !== 'execute' || !this.#plan) return;
+    const sent = await this.#d.executor.apply(s, this.#plan, now);
+    for (const c of sent) {
+      const a = s.appliances.find((x) => x.switchEntity === c.entityId && c.command.type === 'turn_on');
+      if (a) this.#appliancesDone.set(a.id, now + 24 * 60 * MINUTE);
     }
   }
 
