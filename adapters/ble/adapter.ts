@@ -65,7 +65,7 @@ interface Counters {
  */
 export function createBleAdapter(ctx: AdapterContext, config: BleAdapterConfig): AdapterInstance {
   const { log, sink } = ctx;
-  const store = new AdoptedStore(ctx.dataDir);
+  const store = new AdoptedStore(ctx.files);
   const guard = new ReplayGuard();
   const bindKeys = new Map<string, Uint8Array>();
   const announced = new Map<string, Map<string, EntityAnnouncement>>();

@@ -1,6 +1,5 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { z } from 'zod';
+import type { AdapterFiles } from '../../shared/adapter/contract.ts';
 
 const AdoptedDevice = z.object({
   mac: z.string(),
@@ -18,26 +17,23 @@ const File = z.object({ devices: z.array(AdoptedDevice), banned: z.array(z.strin
  * adapter's data folder. Bindkeys are not here: they live in the core's encrypted secret store.
  */
 export class AdoptedStore {
-  readonly #file: string;
+  readonly #files: AdapterFiles;
   readonly devices = new Map<string, AdoptedDevice>();
   readonly banned = new Set<string>();
 
-  constructor(dataDir: string) {
-    this.#file = join(dataDir, 'adopted.json');
-    if (existsSync(this.#file)) {
-      const parsed = File.safeParse(JSON.parse(readFileSync(this.#file, 'utf8')));
-      if (parsed.success) {
-        for (const d of parsed.data.devices) this.devices.set(d.mac, d);
-        for (const b of parsed.data.banned) this.banned.add(b);
-      }
-    }
+  /** A damaged file throws StateFileDamaged naming it (never read as "no devices", which would lose them). */
+  constructor(files: AdapterFiles) {
+    this.#files = files;
+    const saved = files.readJson('adopted.json', (v) => File.parse(v));
+    for (const d of saved?.devices ?? []) this.devices.set(d.mac, d);
+    for (const b of saved?.banned ?? []) this.banned.add(b);
   }
 
+  /** atomic and private (the core's file API): a power cut keeps the old or the new list */
   save(): void {
-    const tmp = `${this.#file}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ devices: [...this.devices.values()], banned: [...this.banned] }), {
-      mode: 0o600,
-    });
-    renameSync(tmp, this.#file);
+    this.#files.write(
+      'adopted.json',
+      JSON.stringify({ devices: [...this.devices.values()], banned: [...this.banned] }),
+    );
   }
 }

@@ -17,6 +17,7 @@ import type {
 } from '../../shared/adapter/contract.ts';
 import type { EntityCommand } from '../../shared/domain/command.ts';
 import { entitiesFromExposes, type ExposeLike, type ZigbeeEntity } from './entities.ts';
+import { BackupKeySeal } from './backup-key.ts';
 import type { ZigbeeAdapterConfig } from './manifest.ts';
 import { loadOrCreateNetworkKeys } from './network-keys.ts';
 import { checkFirmware, progressOfBlockRequest, updateFirmware, type OtaOptions } from './ota.ts';
@@ -72,6 +73,8 @@ export class ZigbeeAdapter implements AdapterInstance {
   #reconnectTimer: NodeJS.Timeout | null = null;
   #permitTimer: NodeJS.Timeout | null = null;
   #backupTimer: NodeJS.Timeout | null = null;
+  /** keeps the network key out of coordinator_backup.json (it lives in the secret store) */
+  readonly #keySeal: BackupKeySeal;
   #availabilityTimer: NodeJS.Timeout | null = null;
   #permitUntil: number | null = null;
   #startResult: string | null = null;
@@ -86,6 +89,7 @@ export class ZigbeeAdapter implements AdapterInstance {
   constructor(ctx: AdapterContext, config: ZigbeeAdapterConfig) {
     this.#ctx = ctx;
     this.#config = config;
+    this.#keySeal = new BackupKeySeal(ctx.files, ctx.secrets, ctx.dataDir);
     this.#adopted = new Set(this.#readList('adopted.json'));
     this.#banned = new Set(this.#readList('banned.json'));
   }
@@ -355,6 +359,7 @@ export class ZigbeeAdapter implements AdapterInstance {
       const keys = await loadOrCreateNetworkKeys(this.#ctx.secrets);
       const dir = this.#ctx.dataDir;
       mkdirSync(dir, { recursive: true, mode: 0o700 });
+      await this.#keySeal.unseal(); // herdsman may restore from the backup: it needs the real key
       const controller = new Controller({
         network: {
           panID: keys.panId,
@@ -372,6 +377,8 @@ export class ZigbeeAdapter implements AdapterInstance {
       this.#controller = controller;
       this.#wire(controller);
       this.#startResult = await controller.start();
+      await this.#keySeal.seal();
+      this.#keySeal.watch((err) => this.#ctx.log.warn({ err: String(err) }, 'sealing the backup key failed'));
       if (this.#stopped) return;
       this.#attempt = 0;
       this.#health = { status: 'ok', detail: null };
@@ -412,6 +419,8 @@ export class ZigbeeAdapter implements AdapterInstance {
     } catch (err) {
       this.#ctx.log.debug({ err: String(err) }, 'controller stop after failure');
     }
+    this.#keySeal.stopWatching();
+    await this.#keySeal.seal().catch(() => undefined); // herdsman's backup on stop
     this.#permitUntil = null;
   }
 

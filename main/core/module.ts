@@ -42,6 +42,8 @@ export interface ModuleHealth {
 export interface CallContext {
   session: Session | null;
   transport: 'ws' | 'http' | 'ipc';
+  /** the caller's network address (HTTP/WS), for per-source throttles; absent on IPC */
+  source?: string;
 }
 
 export type Handler<M extends MethodName> = (params: ParamsOut<M>, ctx: CallContext) => Promise<Result<M>>;

@@ -51,11 +51,20 @@ export async function startTruss(config: Config, log: CoreLogger): Promise<Runni
   const demoBle = demoEnabled(config) ? await DemoBle.start(log) : null;
   const demoZigbee = demoEnabled(config) ? await DemoZigbee.start(config, log) : null;
   const bleConfig = demoBle ? demoBle.configure(config) : config;
-  const coreConfig = demoZigbee ? demoZigbee.configure(bleConfig) : bleConfig;
+  const demoConfig = demoZigbee ? demoZigbee.configure(bleConfig) : bleConfig;
+  // The core is told plainly that the demo runs (its adapters now look configured).
+  const coreConfig = demoEnabled(config)
+    ? { ...demoConfig, demo: { ...demoConfig.demo, enabled: true } }
+    : config;
   const core = new Core({
     config: coreConfig,
     log,
-    adapters: selectAdapters(coreConfig),
+    adapters: selectAdapters(coreConfig).map((s) =>
+      // Adapters the virtual building pointed at its own emulators are its to configure.
+      s.module.manifest.id in config.adapters || s.module.manifest.id === 'mqtt' || !demoEnabled(config)
+        ? s
+        : { ...s, managedBy: 'the virtual building (demo)' },
+    ),
     version: trussVersion(),
   });
   try {

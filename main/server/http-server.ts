@@ -2,9 +2,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { HTTP_STATUS, MAX_AUTHENTICATED_FRAME_BYTES, MAX_FRAME_BYTES } from '../../shared/api/frames.ts';
+import { jsonDepth, MAX_JSON_DEPTH } from '../../shared/api/json-depth.ts';
 import { ApiConnection } from '../core/api/api-connection.ts';
 import { ApiFailure } from '../core/api/api-failure.ts';
 import type { Core } from '../core/core.ts';
+import { HostCheck } from './host-check.ts';
 import { SECURITY_HEADERS } from './security-headers.ts';
 import { serveStatic } from './static-files.ts';
 
@@ -14,6 +16,8 @@ export interface HeadlessServerOptions {
   port: number;
   /** the built renderer (dist/renderer) */
   staticDir: string;
+  /** host names beyond the defaults that the API answers to (config `http.allowedHosts`) */
+  allowedHosts?: readonly string[];
 }
 
 /** A client that can't keep up is dropped rather than buffered without bound. */
@@ -71,6 +75,25 @@ function sameOrigin(req: IncomingMessage): boolean {
 }
 
 /**
+ * ws fixes maxPayload per server; its receiver reads `_maxPayload` on every frame, so one socket's
+ * cap can follow its sign-in. Checked by test/integration/server/hostile-http.test.ts (a ws
+ * upgrade that renames the field fails it).
+ */
+function setMaxPayload(ws: WebSocket, bytes: number): void {
+  const receiver = (ws as unknown as { _receiver?: { _maxPayload?: number } })._receiver;
+  if (receiver && typeof receiver._maxPayload === 'number') receiver._maxPayload = bytes;
+}
+
+/** `decodeURIComponent` that answers 400 instead of throwing a URIError (a 500) on bad escapes. */
+function decodePath(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new ApiFailure('bad_request', 'The URL has a malformed percent-encoding.');
+  }
+}
+
+/**
  * Headless mode's HTTP + WebSocket front: the built UI, `GET /healthz`, `POST /api/call/<method>`
  * and the `/api/ws` frame protocol. Both API pipes go through the same ApiService as Electron IPC.
  */
@@ -79,10 +102,14 @@ export class HeadlessServer {
   readonly #http: Server;
   readonly #wss: WebSocketServer;
   readonly #connections = new Set<WebSocket>();
+  readonly #hosts: HostCheck;
 
   constructor(opts: HeadlessServerOptions) {
     this.#opts = opts;
+    this.#hosts = new HostCheck({ bindHost: opts.host, allowedHosts: opts.allowedHosts });
     this.#http = createServer((req, res) => {
+      const refusal = this.#refuseHost(req);
+      if (refusal) return sendJson(res, 403, { error: { code: 'forbidden', message: refusal } });
       this.#route(req, res).catch((err: unknown) => {
         opts.core.log.error({ err, url: req.url }, 'HTTP handler failed');
         if (!res.headersSent) sendJson(res, 500, { error: { code: 'internal', message: 'internal error' } });
@@ -91,17 +118,32 @@ export class HeadlessServer {
     });
     this.#http.headersTimeout = 10_000;
     this.#http.requestTimeout = 30_000;
-    // The socket-level cap is the signed-in one; ApiConnection applies the anonymous cap per frame.
-    this.#wss = new WebSocketServer({ noServer: true, maxPayload: MAX_AUTHENTICATED_FRAME_BYTES });
+    // Before sign-in the socket itself refuses frames over the anonymous cap, so nothing larger is
+    // ever buffered (the probe's 150 anonymous clients parked 1.24 GB of 6 MB frames); a hello
+    // with a valid token raises it to the signed-in cap (setMaxPayload).
+    this.#wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
     this.#http.on('upgrade', (req, socket, head) => {
       const path = (req.url ?? '').split('?')[0];
-      if (path !== '/api/ws' || !sameOrigin(req)) {
+      if (path !== '/api/ws' || this.#refuseHost(req) || !sameOrigin(req)) {
         socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
         socket.destroy();
         return;
       }
-      this.#wss.handleUpgrade(req, socket, head, (ws) => this.#accept(ws));
+      this.#wss.handleUpgrade(req, socket, head, (ws) => this.#accept(ws, req.socket.remoteAddress));
     });
+  }
+
+  /** Why this request's Host or Origin is refused (DNS rebinding, a foreign page), or null. */
+  #refuseHost(req: IncomingMessage): string | null {
+    if (!this.#hosts.hostAllowed(req.headers.host)) {
+      this.#opts.core.log.warn(
+        { host: req.headers.host?.slice(0, 200) },
+        'request for an unknown host refused',
+      );
+      return `This host name is not allowed; add it to http.allowedHosts in truss.json (allowed: ${this.#hosts.describe()}).`;
+    }
+    if (!this.#hosts.originAllowed(req.headers.origin)) return 'Requests from this origin are not allowed.';
+    return null;
   }
 
   async start(): Promise<{ url: string; port: number }> {
@@ -121,7 +163,7 @@ export class HeadlessServer {
     await new Promise<void>((resolve) => this.#http.close(() => resolve()));
   }
 
-  #accept(ws: WebSocket): void {
+  #accept(ws: WebSocket, source: string | undefined): void {
     const { core } = this.#opts;
     this.#connections.add(ws);
     const conn = new ApiConnection(
@@ -130,6 +172,9 @@ export class HeadlessServer {
         auth: core.use('auth'),
         snapshot: async () => core.snapshot(),
         log: core.log.child({ transport: 'ws' }),
+        ...(source ? { source } : {}),
+        onAuthenticated: (authed) =>
+          setMaxPayload(ws, authed ? MAX_AUTHENTICATED_FRAME_BYTES : MAX_FRAME_BYTES),
       },
       (frame) => {
         if (ws.readyState !== ws.OPEN) return;
@@ -157,13 +202,18 @@ export class HeadlessServer {
     const { core } = this.#opts;
     const url = req.url ?? '/';
     const path = url.split('?')[0] ?? '/';
+    try {
+      decodePath(path);
+    } catch (err) {
+      return sendJson(res, 400, { error: (err as ApiFailure).toBody() });
+    }
     if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
       return sendJson(res, 200, core.health());
     }
     if (path.startsWith('/api/call/')) {
       if (req.method !== 'POST')
         return sendJson(res, 405, { error: { code: 'bad_request', message: 'Use POST.' } });
-      return this.#apiCall(req, res, decodeURIComponent(path.slice('/api/call/'.length)));
+      return this.#apiCall(req, res, decodePath(path.slice('/api/call/'.length)));
     }
     if (path.startsWith('/api/'))
       return sendJson(res, 404, { error: { code: 'not_found', message: 'No such endpoint.' } });
@@ -187,13 +237,19 @@ export class HeadlessServer {
       const body = await readBody(req, session ? MAX_AUTHENTICATED_FRAME_BYTES : MAX_FRAME_BYTES);
       let params: unknown = {};
       if (body.trim() !== '') {
+        if (jsonDepth(body, MAX_JSON_DEPTH) > MAX_JSON_DEPTH)
+          throw new ApiFailure('bad_request', `The body nests deeper than ${MAX_JSON_DEPTH} levels.`);
         try {
           params = JSON.parse(body);
         } catch {
           throw new ApiFailure('bad_request', 'The body is not valid JSON.');
         }
       }
-      const result = await core.api.call(method, params, { session, transport: 'http' });
+      const result = await core.api.call(method, params, {
+        session,
+        transport: 'http',
+        ...(req.socket.remoteAddress ? { source: req.socket.remoteAddress } : {}),
+      });
       sendJson(res, 200, { result });
     } catch (err) {
       const failure = err instanceof ApiFailure ? err : new ApiFailure('internal', 'internal error');

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../core/config/config-schema.ts';
 import { createLogger } from '../core/log/logger.ts';
+import { securePrivateDataDir } from '../core/storage/private-files.ts';
 import { startTruss } from '../host/compose.ts';
 import { HeadlessServer } from './http-server.ts';
 
@@ -11,6 +12,8 @@ export const RENDERER_DIR = fileURLToPath(new URL('../../dist/renderer', import.
  * ready, and on SIGINT/SIGTERM stops in order so every buffered write reaches the disk.
  */
 export async function runHeadless(config: Config, opts: { reason?: string } = {}): Promise<void> {
+  // before the first log line: every file in the data folder is private from its creation
+  securePrivateDataDir(config.dataDir);
   const log = await createLogger({
     dataDir: config.dataDir,
     level: config.log.level,
@@ -21,6 +24,7 @@ export async function runHeadless(config: Config, opts: { reason?: string } = {}
     core: truss.core,
     host: config.http.host,
     port: config.http.port,
+    allowedHosts: config.http.allowedHosts,
     staticDir: RENDERER_DIR,
   });
   let url: string;
@@ -48,4 +52,10 @@ export async function runHeadless(config: Config, opts: { reason?: string } = {}
   process.stdout.write(
     `  data: ${config.dataDir}\n  mqtt: ${config.mqtt.host}:${truss.core.mqttPort}${truss.demo ? '\n  demo site: on (a virtual building)' : ''}\n`,
   );
+  const code = truss.core.use('auth').setupCode();
+  if (code) {
+    process.stdout.write(
+      `  first-run setup code: ${code}\n  (create the administrator at ${url} with this code; it is also in ${config.dataDir}/setup-code.txt)\n`,
+    );
+  }
 }

@@ -26,13 +26,14 @@ export function SetupPage() {
   const [username, setUsername] = useState('admin');
   const [password, setPassword] = useState('');
   const [confirm, setConfirm] = useState('');
+  const [code, setCode] = useState('');
   const action = useAction(async () => {
     if (password !== confirm) {
       throw new ApiError('bad_request', 'The passwords do not match', [
         { path: 'confirm', message: 'does not match the password' },
       ]);
     }
-    await session.setup(username.trim(), password);
+    await session.setup(username.trim(), password, code.trim());
   });
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -44,6 +45,21 @@ export function SetupPage() {
       lead="This controller has no accounts yet. The first account is the administrator: it creates the others."
     >
       <form onSubmit={submit} data-testid="setup-form" noValidate>
+        <label>
+          Setup code{' '}
+          <span className="muted">
+            (printed where Truss started, and in setup-code.txt in its data folder)
+          </span>
+          <input
+            data-testid="setup-code"
+            autoComplete="one-time-code"
+            spellCheck={false}
+            value={code}
+            onChange={(e) => setCode(e.currentTarget.value)}
+            aria-invalid={!!action.error?.issueFor('code')}
+          />
+          <FieldError error={action.error} path="code" />
+        </label>
         <label>
           Username
           <input

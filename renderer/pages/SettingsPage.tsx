@@ -11,6 +11,7 @@ import { useAction } from '../lib/use-action.ts';
 import { formatDateTime, formatDuration } from '../lib/format.ts';
 import { ErrorText, FieldError } from '../components/ErrorText.tsx';
 import { ZonesPanel } from './ZonesPanel.tsx';
+import { AdapterSettingsPanel } from './settings/AdapterSettingsPanel.tsx';
 
 const ROLE_HELP: Record<Role, string> = {
   admin: 'everything, including users',
@@ -26,6 +27,11 @@ export function SettingsPage({ user, tab }: { user: PublicUser; tab: string | nu
     { id: 'account', label: 'My account', allowed: true },
     { id: 'users', label: 'Users', allowed: roleAllows(METHODS['user.list'].access, user.role) },
     { id: 'zones', label: 'Zones', allowed: roleAllows(METHODS['zone.create'].access, user.role) },
+    {
+      id: 'adapters',
+      label: 'Adapters',
+      allowed: roleAllows(METHODS['adapters.config.get'].access, user.role),
+    },
     { id: 'audit', label: 'Audit log', allowed: roleAllows(METHODS['audit.list'].access, user.role) },
     { id: 'system', label: 'System health', allowed: true },
   ].filter((t) => t.allowed);
@@ -51,6 +57,7 @@ export function SettingsPage({ user, tab }: { user: PublicUser; tab: string | nu
       {current.id === 'account' ? <AccountPanel user={user} /> : null}
       {current.id === 'users' ? <UsersPanel me={user} /> : null}
       {current.id === 'zones' ? <ZonesPanel /> : null}
+      {current.id === 'adapters' ? <AdapterSettingsPanel /> : null}
       {current.id === 'audit' ? <AuditPanel /> : null}
       {current.id === 'system' ? <HealthPanel /> : null}
     </div>

@@ -60,8 +60,8 @@ export class Session {
     }
   }
 
-  async setup(username: string, password: string): Promise<void> {
-    const { token, user } = await this.client.call('auth.setup', { username, password });
+  async setup(username: string, password: string, code: string): Promise<void> {
+    const { token, user } = await this.client.call('auth.setup', { username, password, code });
     this.#signIn(token, user);
   }
 

@@ -211,12 +211,39 @@ export interface AdapterSink {
   candidateRemoved?(candidateId: string): void;
 }
 
+/**
+ * An adapter's state files in its own folder, as the core writes them: private (0600) and atomic
+ * (temp file, fsync, rename), so a power cut leaves the old or the new content, never a torn one.
+ */
+export interface AdapterFiles {
+  /** the full path of `name` in the adapter's folder (for libraries that write their own files) */
+  path(name: string): string;
+  write(name: string, data: string | Uint8Array): void;
+  /** undefined when absent; a StateFileDamaged naming the file when it is not JSON or `validate` throws */
+  readJson<T>(name: string, validate?: (value: unknown) => T): T | undefined;
+}
+
+/**
+ * A state file that exists but cannot be read back. It names the file, and the core keeps the
+ * rest of the site running and shows the adapter as down with this message in its health.
+ */
+export class StateFileDamaged extends Error {
+  readonly file: string;
+  constructor(file: string, reason: string) {
+    super(`The state file ${file} is damaged (${reason}); restore it from a backup or remove it.`);
+    this.name = 'StateFileDamaged';
+    this.file = file;
+  }
+}
+
 export interface AdapterContext {
   log: Logger;
   sink: AdapterSink;
   now(): number;
   /** a folder of the adapter's own in the data directory (databases, backups, caches) */
   dataDir: string;
+  /** private, atomic state files in `dataDir` */
+  files: AdapterFiles;
   secrets: SecretStore;
   /** present when the manifest needs 'mqtt' */
   mqtt?: MqttBus;

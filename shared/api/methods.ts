@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Role } from '../domain/user.ts';
+import { ADAPTER_SETTINGS_METHODS } from './methods/adapter-settings.ts';
 import { AUTH_METHODS } from './methods/auth.ts';
 import { DEVICE_METHODS } from './methods/devices.ts';
 import { ENERGY_METHODS } from './methods/energy.ts';
@@ -22,6 +23,7 @@ export const METHODS = {
   ...AUTH_METHODS,
   ...SITE_METHODS,
   ...DEVICE_METHODS,
+  ...ADAPTER_SETTINGS_METHODS,
   ...RULES_METHODS,
   ...ENERGY_METHODS,
   ...PLAN_METHODS,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DisplayName } from '../domain/safe-text.ts';
 import { Action } from './action.ts';
 import { Condition } from './condition.ts';
 import { AutomationId } from './primitives.ts';
@@ -20,7 +21,7 @@ export type RunMode = z.infer<typeof RunMode>;
 export const Rule = z
   .object({
     id: AutomationId,
-    name: z.string().trim().min(1, 'give the rule a name').max(120),
+    name: DisplayName(120, 'give the rule a name'),
     description: z.string().max(2000).default(''),
     enabled: z.boolean().default(true),
     mode: RunMode.default({ type: 'single', max: 10 }),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DisplayName } from '../domain/safe-text.ts';
 import { EntityCommand } from '../domain/command.ts';
 import { AutomationId, EntityRef } from './primitives.ts';
 
@@ -15,7 +16,7 @@ export type SceneEntry = z.infer<typeof SceneEntry>;
 export const Scene = z
   .object({
     id: AutomationId,
-    name: z.string().trim().min(1, 'give the scene a name').max(120),
+    name: DisplayName(120, 'give the scene a name'),
     entries: z.array(SceneEntry).min(1, 'add at least one entity').max(200),
   })
   .strict();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DisplayName } from '../domain/safe-text.ts';
 import { AutomationId, EntityRef, IsoDate, TimeOfDay, Weekday, WEEKDAYS } from './primitives.ts';
 
 export const ScheduleSlot = z
@@ -17,7 +18,7 @@ export const HolidayException = z
 export const Schedule = z
   .object({
     id: AutomationId,
-    name: z.string().trim().min(1, 'give the schedule a name').max(120),
+    name: DisplayName(120, 'give the schedule a name'),
     zoneId: z.string().max(200).nullable().default(null),
     entityId: EntityRef,
     /** setpoint: slots carry a temperature; onoff: slots carry true/false */

@@ -54,7 +54,9 @@ for (let d = 0; d < DEVICES; d++)
 send({ t: 'credentials', url: `mqtt://127.0.0.1:${core.mqttListeners.port}`, credentials });
 
 async function registerRules(sensors: number, switches: number): Promise<number> {
-  const { token } = await core.use('auth').setup('admin', 'a long bench admin password');
+  const { token } = await core
+    .use('auth')
+    .setup('admin', 'a long bench admin password', core.use('auth').setupCode() ?? '');
   const session = core.use('auth').authenticate(token);
   const ctx = { session, transport: 'ipc' as const };
   // The adapter registers entities as discovery arrives; wait until it has all of them.

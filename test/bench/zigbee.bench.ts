@@ -17,6 +17,7 @@ import {
 } from '../../adapters/sim/zigbee/devices.ts';
 import { ZnpEmulator } from '../../adapters/sim/zigbee/znp-emulator.ts';
 import { percentile, type BenchFigure, type BenchReport } from './bench-kit.ts';
+import { adapterFiles } from '../../main/core/storage/private-files.ts';
 
 const DEVICES = 200;
 const RATE = 100;
@@ -112,7 +113,14 @@ export async function run(): Promise<BenchReport> {
   try {
     // Commission the 200 devices once, through the adapter (interview, definition, configure).
     const mkAdapter = (dir: string, sink: Sink) => {
-      const ctx: AdapterContext = { log: quiet, sink, now: () => Date.now(), dataDir: dir, secrets: store };
+      const ctx: AdapterContext = {
+        log: quiet,
+        sink,
+        now: () => Date.now(),
+        dataDir: dir,
+        files: adapterFiles(dir),
+        secrets: store,
+      };
       return new ZigbeeAdapter(ctx, ZigbeeAdapterConfig.parse({ port: emu.url }));
     };
     const t0 = performance.now();

@@ -114,3 +114,38 @@ test('installers lay out zones: add a floor and a room, rename, see it on the ov
   await page.getByTestId('zone-delete-Second floor').click();
   await expect(page.getByTestId('zone-row-Second floor')).toHaveCount(0);
 });
+
+test('adapter settings: a form from the adapter schema, a bad value refused, a good one applied', async ({
+  page,
+}) => {
+  await signIn(page, ADMIN);
+  await page.getByTestId('nav-settings').click();
+  await page.getByTestId('settings-tab-adapters').click();
+  const mqtt = page.getByTestId('adapter-settings-mqtt');
+  const base = mqtt.getByTestId('adapter-settings-mqtt-form-zigbee2mqttBase');
+  await expect(base).toHaveValue('zigbee2mqtt');
+
+  // The schema's own rule, worded by the server, under the field; nothing is applied.
+  await base.fill('z2m/#');
+  await mqtt.getByTestId('adapter-settings-mqtt-save').click();
+  await expect(mqtt.getByTestId('adapter-settings-mqtt-form-zigbee2mqttBase-error')).toHaveText(
+    'a topic prefix without wildcards',
+  );
+
+  await base.fill('z2m-hall');
+  await mqtt.getByTestId('adapter-settings-mqtt-save').click();
+  await expect(mqtt.getByTestId('adapter-settings-mqtt-saved')).toContainText('truss.json');
+  await page.reload();
+  await expect(page.getByTestId('adapter-settings-mqtt-form-zigbee2mqttBase')).toHaveValue('z2m-hall');
+
+  // The demo's Zigbee coordinator is the virtual building's to configure: shown, not editable.
+  const zigbee = page.getByTestId('adapter-settings-zigbee');
+  await expect(zigbee.getByTestId('adapter-settings-zigbee-managed')).toBeVisible();
+  await expect(zigbee.getByTestId('adapter-settings-zigbee-form-channel')).toBeDisabled();
+  await expect(zigbee.getByTestId('adapter-settings-zigbee-save')).toHaveCount(0);
+
+  // Put it back for the specs that follow.
+  await page.getByTestId('adapter-settings-mqtt-form-zigbee2mqttBase').fill('zigbee2mqtt');
+  await page.getByTestId('adapter-settings-mqtt-save').click();
+  await expect(page.getByTestId('adapter-settings-mqtt-saved')).toBeVisible();
+});

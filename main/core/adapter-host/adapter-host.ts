@@ -7,7 +7,7 @@ import type {
   MqttBus,
   SecretStore,
 } from '../../../shared/adapter/contract.ts';
-import { AdapterRefusal } from '../../../shared/adapter/contract.ts';
+import { AdapterRefusal, StateFileDamaged } from '../../../shared/adapter/contract.ts';
 import type {
   CommissioningCandidate,
   DeviceConnectionSettings,
@@ -16,12 +16,14 @@ import type {
   MqttCommissioningHook,
   NetworkMap,
 } from '../../../shared/adapter/contract.ts';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EventBus } from '../bus/event-bus.ts';
 import type { EntityCommand } from '../../../shared/domain/command.ts';
 import type { AdapterInfo } from '../../../shared/api/methods/devices.ts';
-import { CoreError } from '../errors.ts';
+import type { AdapterSettings } from '../../../shared/api/methods/adapter-settings.ts';
+import { z } from 'zod';
+import { CoreError, type CoreErrorIssue } from '../errors.ts';
+import { adapterFiles, ensurePrivateDir } from '../storage/private-files.ts';
 import type { ModuleHealth } from '../module.ts';
 import type { DeviceRegistry } from '../registry/device-registry.ts';
 import type { StateStore } from '../state/state-store.ts';
@@ -30,6 +32,15 @@ export interface AdapterSelection {
   module: AdapterModule<unknown>;
   /** the raw config from the configuration file: validated here against the manifest's schema */
   config: unknown;
+  /**
+   * Who configured this adapter when not the configuration file (the virtual building points its
+   * adapters at its own emulators): its settings are then shown but not editable.
+   */
+  managedBy?: string;
+}
+
+function configIssues(error: z.ZodError): CoreErrorIssue[] {
+  return error.issues.map((i) => ({ path: i.path.join('.') || '(root)', message: i.message }));
 }
 
 /** Thrown before anything starts when an adapter's configuration is wrong. */
@@ -38,6 +49,8 @@ export class AdapterConfigError extends Error {}
 interface Running {
   id: string;
   instance: AdapterInstance;
+  /** this instance was stopped: its late reports are dropped (a restarted adapter gets a new one) */
+  life: { stopped: boolean };
 }
 
 /**
@@ -46,6 +59,8 @@ interface Running {
  */
 export class AdapterHost {
   readonly #running: Running[] = [];
+  /** families that could not start because a state file is damaged: id -> the message naming it */
+  readonly #damaged = new Map<string, string>();
   readonly #selections: AdapterSelection[];
   readonly #registry: DeviceRegistry;
   readonly #states: StateStore;
@@ -56,7 +71,6 @@ export class AdapterHost {
   readonly #secrets: (adapterId: string) => SecretStore;
   readonly #dataDir: string;
   readonly #configs = new Map<string, unknown>();
-  readonly #stopped = new Set<string>();
   /** announcements are applied one after another so a device's entities exist before its states */
   #queue: Promise<unknown> = Promise.resolve();
 
@@ -85,8 +99,8 @@ export class AdapterHost {
     for (const { module, config } of this.#selections) {
       const parsed = module.manifest.configSchema.safeParse(config ?? {});
       if (!parsed.success) {
-        const problems = parsed.error.issues.map(
-          (i) => `adapters.${module.manifest.id}.${i.path.join('.')}: ${i.message}`,
+        const problems = configIssues(parsed.error).map(
+          (i) => `adapters.${module.manifest.id}.${i.path}: ${i.message}`,
         );
         throw new AdapterConfigError(
           `Invalid configuration for adapter ${module.manifest.id}:\n  - ${problems.join('\n  - ')}`,
@@ -96,11 +110,11 @@ export class AdapterHost {
     }
   }
 
-  #sink(adapterId: string, log: Logger): AdapterSink {
+  #sink(adapterId: string, log: Logger, life: Running['life']): AdapterSink {
     const enqueue = (what: string, fn: () => Promise<unknown> | unknown) => {
       // A stopped adapter's late reports (a broker closing its clients fires their wills) must not
       // change the site: the last states stored are those seen while it ran.
-      if (this.#stopped.has(adapterId)) return;
+      if (life.stopped) return;
       this.#queue = this.#queue
         .then(fn)
         .catch((err: unknown) => log.error({ err, what }, 'adapter report failed'));
@@ -155,43 +169,138 @@ export class AdapterHost {
 
   async start(): Promise<void> {
     for (const { module } of this.#selections) {
-      const id = module.manifest.id;
-      const log = this.#log.child({ adapter: id });
-      const dataDir = join(this.#dataDir, 'adapters', id);
-      mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-      const instance = module.setup(
-        {
-          log,
-          sink: this.#sink(id, log),
-          now: this.#now,
-          dataDir,
-          secrets: this.#secrets(id),
-          ...(module.manifest.needs.includes('mqtt')
-            ? {
-                mqtt: this.#mqtt().bus,
-                mqttAcl: this.#mqtt().acl,
-                ...(this.#mqtt().commissioning ? { mqttCommissioning: this.#mqtt().commissioning } : {}),
-              }
-            : {}),
-        },
-        this.#configs.get(id),
-      );
+      try {
+        this.#running.push(await this.#startOne(module, this.#configs.get(module.manifest.id)));
+      } catch (err) {
+        // A damaged state file stops this family only, named in health; the rest of the site runs.
+        if (!(err instanceof StateFileDamaged)) throw err;
+        this.#log.error({ adapter: module.manifest.id, file: err.file }, err.message);
+        this.#damaged.set(module.manifest.id, err.message);
+      }
+    }
+  }
+
+  async #startOne(module: AdapterModule<unknown>, config: unknown): Promise<Running> {
+    const id = module.manifest.id;
+    const log = this.#log.child({ adapter: id });
+    const dataDir = join(this.#dataDir, 'adapters', id);
+    ensurePrivateDir(dataDir);
+    const life = { stopped: false };
+    const instance = module.setup(
+      {
+        log,
+        sink: this.#sink(id, log, life),
+        now: this.#now,
+        dataDir,
+        files: adapterFiles(dataDir),
+        secrets: this.#secrets(id),
+        ...(module.manifest.needs.includes('mqtt')
+          ? {
+              mqtt: this.#mqtt().bus,
+              mqttAcl: this.#mqtt().acl,
+              ...(this.#mqtt().commissioning ? { mqttCommissioning: this.#mqtt().commissioning } : {}),
+            }
+          : {}),
+      },
+      config,
+    );
+    try {
       await instance.start();
-      this.#running.push({ id, instance });
+    } catch (err) {
+      life.stopped = true;
+      // A half-started adapter may hold sockets or timers: give it the chance to let go.
+      await Promise.resolve(instance.stop()).catch(() => undefined);
+      throw err;
+    }
+    return { id, instance, life };
+  }
+
+  async #stopOne(run: Running): Promise<void> {
+    run.life.stopped = true;
+    try {
+      await run.instance.stop();
+    } catch (err) {
+      this.#log.error({ adapter: run.id, err }, 'adapter failed to stop');
     }
   }
 
   async stop(): Promise<void> {
-    while (this.#running.length > 0) {
-      const { id, instance } = this.#running.pop()!;
-      this.#stopped.add(id);
-      try {
-        await instance.stop();
-      } catch (err) {
-        this.#log.error({ adapter: id, err }, 'adapter failed to stop');
-      }
-    }
+    while (this.#running.length > 0) await this.#stopOne(this.#running.pop()!);
     await this.#queue;
+  }
+
+  /** an adapter's settings as a form needs them: the JSON Schema of its config and the values in force */
+  settings(adapterId: string): AdapterSettings {
+    const selection = this.#selection(adapterId);
+    return {
+      adapter: adapterId,
+      name: selection.module.manifest.name,
+      schema: z.toJSONSchema(selection.module.manifest.configSchema, { io: 'input', unrepresentable: 'any' }),
+      config: this.#configs.get(adapterId) ?? {},
+      managedBy: selection.managedBy ?? null,
+    };
+  }
+
+  /**
+   * Runs an adapter with a new configuration: validated against its schema first, then the
+   * running instance is replaced. If the new one does not start, the previous configuration runs
+   * again and the caller hears why, so a typo never leaves a family of devices dark.
+   */
+  async reconfigure(adapterId: string, raw: unknown): Promise<unknown> {
+    const selection = this.#selection(adapterId);
+    if (selection.managedBy) {
+      throw new CoreError(
+        'conflict',
+        `The ${selection.module.manifest.name} adapter is configured by ${selection.managedBy}; its settings cannot be changed here.`,
+      );
+    }
+    const parsed = selection.module.manifest.configSchema.safeParse(raw);
+    if (!parsed.success) {
+      throw new CoreError(
+        'bad_request',
+        `The ${selection.module.manifest.name} settings are not valid.`,
+        configIssues(parsed.error),
+      );
+    }
+    const index = this.#running.findIndex((r) => r.id === adapterId);
+    const previous = this.#configs.get(adapterId);
+    if (index >= 0) await this.#stopOne(this.#running[index]!);
+    try {
+      const run = await this.#startOne(selection.module, parsed.data);
+      this.#replaceRunning(index, run);
+      this.#configs.set(adapterId, parsed.data);
+      return parsed.data;
+    } catch (err) {
+      this.#log.warn(
+        { adapter: adapterId, err },
+        'adapter did not start with its new settings; previous ones restored',
+      );
+      try {
+        this.#replaceRunning(index, await this.#startOne(selection.module, previous));
+      } catch (again) {
+        // Whatever broke the new settings (the radio unplugged, say) broke the old ones too.
+        if (index >= 0) this.#running.splice(index, 1);
+        throw new CoreError(
+          'unavailable',
+          `The ${selection.module.manifest.name} adapter starts neither with these settings (${(err as Error).message}) nor with the previous ones (${(again as Error).message}); it is stopped.`,
+        );
+      }
+      throw new CoreError(
+        'unavailable',
+        `The ${selection.module.manifest.name} adapter did not start with these settings (${(err as Error).message}); it runs with the previous ones.`,
+      );
+    }
+  }
+
+  #replaceRunning(index: number, run: Running): void {
+    if (index >= 0) this.#running[index] = run;
+    else this.#running.push(run);
+  }
+
+  #selection(adapterId: string): AdapterSelection {
+    const selection = this.#selections.find((s) => s.module.manifest.id === adapterId);
+    if (!selection) throw new CoreError('not_found', `No adapter ${adapterId} runs here.`);
+    return selection;
   }
 
   /** waits until every report received so far is applied (tests, shutdown) */
@@ -203,6 +312,7 @@ export class AdapterHost {
     const bad = this.#running
       .map((r) => ({ id: r.id, h: r.instance.health() }))
       .filter((x) => x.h.status !== 'ok');
+    for (const [id, message] of this.#damaged) bad.push({ id, h: { status: 'down', detail: message } });
     return bad.length === 0
       ? { status: 'ok', detail: `${this.#running.length} adapter(s)` }
       : { status: 'degraded', detail: bad.map((b) => `${b.id}: ${b.h.detail ?? b.h.status}`).join('; ') };

@@ -1,3 +1,5 @@
+import { updateConfigFile, withAdapterConfig } from '../config/config-file.ts';
+import { demoEnabled } from '../config/config-schema.ts';
 import { CoreError } from '../errors.ts';
 import { defineModule } from '../module.ts';
 import { AdapterHost, type AdapterSelection } from './adapter-host.ts';
@@ -73,6 +75,15 @@ export function adaptersModule(selections: AdapterSelection[]) {
           },
           'network.map': async (p) => adapters.networkMap(p.adapter),
           'adapters.list': async () => adapters.list(),
+          'adapters.config.get': async (p) => adapters.settings(p.adapter),
+          'adapters.config.set': async (p) => {
+            const applied = await adapters.reconfigure(p.adapter, p.config);
+            // Saved only once it runs: the file never holds settings that did not start.
+            const savedTo = updateConfigFile(ctx.dataDir, (current) =>
+              withAdapterConfig(current, p.adapter, applied, demoEnabled(ctx.config)),
+            );
+            return { settings: adapters.settings(p.adapter), savedTo };
+          },
           'device.firmware.check': async (p) =>
             adapters.firmwareCheck(p.deviceId, Buffer.from(p.image, 'base64')),
           'device.firmware.update': async (p) =>

@@ -5,6 +5,7 @@ import {
   MAX_FRAME_BYTES,
   type ServerFrame,
 } from '../../../shared/api/frames.ts';
+import { jsonDepth, MAX_JSON_DEPTH } from '../../../shared/api/json-depth.ts';
 import type { AuthService } from '../auth/auth-service.ts';
 import { ApiFailure } from './api-failure.ts';
 import type { ApiService } from './api-service.ts';
@@ -14,6 +15,10 @@ export interface ConnectionDeps {
   auth: AuthService;
   snapshot: () => Promise<unknown>;
   log: Logger;
+  /** the peer's address, for per-source throttles (sign-in, setup code) */
+  source?: string;
+  /** the pipe's frame cap follows the sign-in: small before, larger after (WebSocket maxPayload) */
+  onAuthenticated?: (authenticated: boolean) => void;
 }
 
 /**
@@ -40,6 +45,9 @@ export class ApiConnection {
     if (this.#closed) return;
     const limit = this.#deps.auth.authenticate(this.#token) ? MAX_AUTHENTICATED_FRAME_BYTES : MAX_FRAME_BYTES;
     if (raw.length > limit) return this.#protocolError('frame too large');
+    // a frame is one level deeper than its params: {"t":"call","params":{...}}
+    if (jsonDepth(raw, MAX_JSON_DEPTH + 1) > MAX_JSON_DEPTH + 1)
+      return this.#protocolError(`frame nests deeper than ${MAX_JSON_DEPTH} levels`);
     let json: unknown;
     try {
       json = JSON.parse(raw);
@@ -62,6 +70,7 @@ export class ApiConnection {
   async #hello(token: string | null): Promise<void> {
     this.#token = token;
     const session = this.#deps.auth.authenticate(token);
+    this.#deps.onAuthenticated?.(session !== null);
     this.#send({
       t: 'welcome',
       authenticated: session !== null,
@@ -85,6 +94,7 @@ export class ApiConnection {
   }
 
   #expire(): void {
+    this.#deps.onAuthenticated?.(false);
     this.#unsubscribe?.();
     this.#unsubscribe = null;
     this.#send({ t: 'welcome', authenticated: false, needsSetup: false });
@@ -93,7 +103,11 @@ export class ApiConnection {
   async #call(id: number, method: string, params: unknown): Promise<void> {
     try {
       const session = this.#deps.auth.authenticate(this.#token);
-      const result = await this.#deps.api.call(method, params, { session, transport: this.#transport });
+      const result = await this.#deps.api.call(method, params, {
+        session,
+        transport: this.#transport,
+        ...(this.#deps.source ? { source: this.#deps.source } : {}),
+      });
       if (!this.#closed) this.#send({ t: 'ok', id, result });
     } catch (err) {
       const failure = err instanceof ApiFailure ? err : new ApiFailure('internal', 'internal error');

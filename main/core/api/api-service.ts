@@ -61,7 +61,14 @@ export class ApiService {
 
     if (spec.access !== 'public') {
       if (!ctx.session) {
-        await this.#record(method, actor, role, 'denied', 'not logged in', null);
+        try {
+          await this.#audit.recordAnonymousRefusal(
+            { actor, role, action: method, target: null, outcome: 'denied', detail: 'not logged in' },
+            ctx.source,
+          );
+        } catch (err) {
+          this.#log.error({ err, action: method }, 'audit write failed');
+        }
         throw new ApiFailure('unauthenticated', 'Log in first.');
       }
       if (!roleAllows(spec.access, ctx.session.user.role)) {
@@ -109,6 +116,15 @@ export class ApiService {
         }
         throw err;
       }
+      if (isDatabaseDamage(caught)) {
+        // a damaged page (quick_check reports it in health): say so, a 503 rather than a 500
+        this.#log.error({ err: caught, method }, 'database damaged');
+        await this.#record(method, actor, role, 'error', 'database damaged', target);
+        throw new ApiFailure(
+          'unavailable',
+          'Part of the database is damaged, so this cannot be answered now; system health names the file and the way back.',
+        );
+      }
       this.#log.error({ err: caught, method }, 'API handler failed');
       await this.#record(method, actor, role, 'error', 'internal error', target);
       throw new ApiFailure('internal', 'Something went wrong inside Truss; the details are in its log.');
@@ -134,6 +150,19 @@ export class ApiService {
   subscribe(listener: (evt: ApiEvent) => void): () => void {
     return this.#subscribe(listener);
   }
+}
+
+/** SQLite's SQLITE_CORRUPT (11) or SQLITE_NOTADB (26), also wrapped as a cause. */
+export function isDatabaseDamage(err: unknown, depth = 0): boolean {
+  if (typeof err !== 'object' || err === null || depth > 3) return false;
+  const e = err as { errcode?: unknown; message?: unknown; cause?: unknown };
+  if (e.errcode === 11 || e.errcode === 26) return true;
+  if (
+    typeof e.message === 'string' &&
+    /database disk image is malformed|file is not a database/.test(e.message)
+  )
+    return true;
+  return isDatabaseDamage(e.cause, depth + 1);
 }
 
 /** The object a call acts on, for the audit log. */

@@ -19,15 +19,15 @@ function sessionOf(ctx: CallContext) {
 export const authModule = defineModule({
   name: 'auth',
   async start(ctx) {
-    const auth = new AuthService(ctx.use('database'), ctx.now);
+    const auth = new AuthService(ctx.use('database'), { dataDir: ctx.dataDir, now: ctx.now });
     await auth.load();
     ctx.every(HOUR, 'session expiry', () => auth.purgeExpired());
     return {
       api: auth,
       handlers: {
         'auth.status': async () => ({ needsSetup: await auth.needsSetup() }),
-        'auth.setup': async (p) => auth.setup(p.username, p.password),
-        'auth.login': async (p) => auth.login(p.username, p.password),
+        'auth.setup': async (p, c) => auth.setup(p.username, p.password, p.code, c.source),
+        'auth.login': async (p, c) => auth.login(p.username, p.password, c.source),
         'auth.logout': async (_p, c) => {
           await auth.logout(sessionOf(c).id);
           return { ok: true };

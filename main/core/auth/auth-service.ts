@@ -5,6 +5,7 @@ import type { TrussDatabase } from '../storage/database.ts';
 import { plain } from '../storage/database.ts';
 import { LoginThrottle } from './login-throttle.ts';
 import { burnVerification, hashPassword, verifyPassword } from './password.ts';
+import { SetupCode } from './setup-code.ts';
 
 interface UserDoc extends PublicUser {
   passwordHash: string;
@@ -45,14 +46,26 @@ export class AuthService {
   readonly #sessions = new Map<string, Session>();
   /** serialises first-run setup so two racing browsers cannot both become admin */
   #setupLock: Promise<unknown> = Promise.resolve();
+  readonly #setupCode: SetupCode;
 
-  constructor(db: TrussDatabase, now: () => number = Date.now) {
+  constructor(db: TrussDatabase, opts: { dataDir: string; now?: () => number }) {
     this.#db = db;
-    this.#now = now;
-    this.#throttle = new LoginThrottle({ now });
+    this.#now = opts.now ?? Date.now;
+    this.#throttle = new LoginThrottle({ now: this.#now });
+    this.#setupCode = new SetupCode(opts.dataDir);
+  }
+
+  /**
+   * The one-time code first-run setup asks for, while the site has no user (null after). Hosts
+   * show it: headless prints it on the console, the desktop shell shows it in its window.
+   */
+  setupCode(): string | null {
+    return this.#setupCode.current();
   }
 
   async load(): Promise<void> {
+    if (await this.needsSetup()) this.#setupCode.issue();
+    else this.#setupCode.retire();
     const now = this.#now();
     const users = new Map((await this.#users()).map((u) => [u.id, u]));
     for (const doc of await this.#db.sessions.find().exec()) {
@@ -71,19 +84,44 @@ export class AuthService {
     return (await this.#db.users.count().exec()) === 0;
   }
 
-  async setup(username: string, password: string): Promise<{ token: string; user: PublicUser }> {
+  async setup(
+    username: string,
+    password: string,
+    code: string,
+    source = 'local',
+  ): Promise<{ token: string; user: PublicUser }> {
     const run = this.#setupLock.then(async () => {
       if (!(await this.needsSetup()))
         throw new CoreError('conflict', 'Truss is already set up: log in instead.');
+      // The code is short enough to type, so guessing it is throttled like a password.
+      const wait = this.#throttle.retryAfter('(setup)', source);
+      if (wait > 0)
+        throw new CoreError(
+          'rate_limited',
+          `Too many wrong codes: try again in ${Math.ceil(wait / 1000)} s.`,
+        );
+      if (!this.#setupCode.matches(code)) {
+        this.#throttle.fail('(setup)', source);
+        throw new CoreError(
+          'forbidden',
+          'Wrong setup code: use the one-time code Truss printed on its console (also in setup-code.txt in its data folder).',
+          [{ path: 'code', message: 'wrong setup code' }],
+        );
+      }
       const user = await this.#insertUser(username, password, 'admin');
+      this.#setupCode.retire();
       return this.#openSession(user);
     });
     this.#setupLock = run.catch(() => undefined);
     return run;
   }
 
-  async login(username: string, password: string): Promise<{ token: string; user: PublicUser }> {
-    const wait = this.#throttle.retryAfter(username);
+  async login(
+    username: string,
+    password: string,
+    source = 'local',
+  ): Promise<{ token: string; user: PublicUser }> {
+    const wait = this.#throttle.retryAfter(username, source);
     if (wait > 0) {
       throw new CoreError(
         'rate_limited',
@@ -96,10 +134,10 @@ export class AuthService {
       ? await verifyPassword(password, user.passwordHash)
       : (await burnVerification(password), false);
     if (!user || !ok) {
-      this.#throttle.fail(username);
+      this.#throttle.fail(username, source);
       throw new CoreError('unauthenticated', 'Wrong username or password.');
     }
-    this.#throttle.succeed(username);
+    this.#throttle.succeed(username, source);
     return this.#openSession(toPublic(user));
   }
 

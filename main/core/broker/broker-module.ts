@@ -5,7 +5,9 @@ import { createAclOracle, type AclOracle } from './acl-oracle.ts';
 import { createBroker, type Broker, type BrokerListeners, type BrokerStats } from './broker.ts';
 import { brokerNames, createCommissioningHook } from './commissioning-hook.ts';
 import { createDbCredentialStore } from './credential-store-db.ts';
+import { maxPendingFor, raiseDescriptorLimit } from './descriptor-limit.ts';
 import { loadOrCreateSiteTls } from './site-ca.ts';
+import { StablePorts } from './stable-ports.ts';
 
 export type { BrokerListeners };
 
@@ -42,25 +44,38 @@ export const brokerModule = defineModule({
     const credentials = createDbCredentialStore(db);
     const acl = createAclOracle(credentials);
     const { host, port, tlsPort, wsPort, maxPayloadBytes } = ctx.config.mqtt;
-    const tlsAt = tlsPortFor(port, tlsPort);
+    const fds = raiseDescriptorLimit();
+    if (fds.raised) ctx.log.info({ nofile: fds.soft }, 'raised the open-files limit to the hard limit');
+    const stable = new StablePorts(ctx.dataDir);
+    const plainAt = await stable.choose('plain', port, host);
+    const tlsWanted = tlsPortFor(port, tlsPort);
+    const tlsAt = tlsWanted === null ? null : await stable.choose('tls', tlsWanted, host);
+    const lostPorts = [plainAt.lost, tlsAt?.lost ?? null].filter((p) => p !== null);
+    if (lostPorts.length > 0)
+      ctx.log.warn(
+        { lost: lostPorts },
+        'a port devices were told is taken by another program: devices need the new one',
+      );
     let tls: { host: string; port: number; key: string; cert: string } | undefined;
     let caPem: string | null = null;
     if (tlsAt !== null) {
       const site = await loadOrCreateSiteTls(ctx.use('secrets').scoped('broker'), brokerNames(host), ctx.now);
       caPem = site.caPem;
-      tls = { host, port: tlsAt, key: site.keyPem, cert: site.certPem };
+      tls = { host, port: tlsAt.port, key: site.keyPem, cert: site.certPem };
     }
     const broker = createBroker({
       host,
-      port,
+      port: plainAt.port,
       credentials,
       log: ctx.log,
-      limits: { maxPayloadBytes },
+      limits: { maxPayloadBytes, maxPendingTotal: maxPendingFor(fds.soft) },
       persistenceFile: ctx.dbFile,
       ...(tls ? { tls } : {}),
       ...(wsPort !== null ? { websocket: { host, port: wsPort } } : {}),
     });
     const listeners: BrokerListeners = await broker.start();
+    stable.remember('plain', listeners.port);
+    if (listeners.tlsPort !== null) stable.remember('tls', listeners.tlsPort);
     const commissioning = createCommissioningHook(broker, () => ({
       host,
       port: listeners.port,
@@ -70,7 +85,14 @@ export const brokerModule = defineModule({
     return {
       api,
       stop: () => broker.stop(),
-      health: () => brokerHealth(broker.stats(), listeners, ctx.now()),
+      health: () => {
+        const h = brokerHealth(broker.stats(), listeners, ctx.now());
+        if (lostPorts.length === 0 || h.status === 'down') return h;
+        return {
+          status: 'degraded',
+          detail: `${h.detail}; port ${lostPorts.join(', ')} that devices were told was taken by another program`,
+        };
+      },
       handlers: {
         'mqtt.caCertificate': async () => {
           if (!caPem)

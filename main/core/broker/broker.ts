@@ -6,13 +6,14 @@ import { Aedes, type Client } from 'aedes';
 import type { Logger, MqttBus } from '../../../shared/adapter/contract.ts';
 import { type Acl, mayPublish, maySubscribe } from './acl.ts';
 import { AuthGate } from './auth-gate.ts';
-import { authenticateDevice } from './authenticate.ts';
+import { authenticateDevice, authenticateKnownDevice } from './authenticate.ts';
 import { createBus, DENIED_TOPIC } from './bus.ts';
 import { assertValidAcl, assertValidUsername, type CredentialStore } from './credentials.ts';
 import { GuardedConnection } from './guarded-connection.ts';
 import { type BrokerLimits, maxFrameBytes, resolveLimits } from './limits.ts';
 import { LogThrottle } from '../../../shared/log-throttle.ts';
 import { generatePassword, hashPassword } from '../auth/password.ts';
+import { PreAuthGuard } from './pre-auth-guard.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import { RetainedOrigins } from './retained-origins.ts';
 import { SqlitePersistence } from './sqlite-persistence.ts';
@@ -54,9 +55,16 @@ export interface BrokerStats {
   deniedAuth: number;
   deniedAcl: number;
   dropped: number;
+  /** publishes held back (and acknowledged late) by the per-client rate limit */
+  slowed: number;
   /** faults since start: listener and persistence errors, with the last one's reason and time */
   faults: number;
   lastFault: { reason: string; at: number } | null;
+  /** connections not yet authenticated, and those refused at the pre-authentication caps */
+  pendingAuth: number;
+  refusedPreAuth: number;
+  /** TLS handshakes that failed or went silent (closed at the handshake timeout) */
+  tlsHandshakeFailures: number;
   /** each started listener, and whether it still accepts connections */
   listening: { tcp: boolean; tls: boolean | null; ws: boolean | null };
 }
@@ -95,6 +103,8 @@ const BACKED_UP_BYTES = 64 * 1024;
 /** A client that stays backed up this long has stopped reading: disconnect it. */
 const STALLED_MS = 30_000;
 const AUTH_CONCURRENCY = 2;
+/** a device finishes its TLS handshake in well under a second; a silent one is closed after this */
+const TLS_HANDSHAKE_MS = 5_000;
 /** ~50 ms per check over 2 slots: a full queue clears in ~6 s, inside clients' connect timeouts */
 const AUTH_MAX_WAITING = 256;
 
@@ -103,7 +113,9 @@ type AuthError = Error & { returnCode: number };
 export function createBroker(opts: BrokerOptions): Broker {
   const limits = resolveLimits(opts.limits);
   const log = opts.log.child({ component: 'broker' });
-  const counters = { published: 0, deniedAuth: 0, deniedAcl: 0, dropped: 0 };
+  const counters = { published: 0, deniedAuth: 0, deniedAcl: 0, dropped: 0, slowed: 0 };
+  /** publishes already held back once for the rate limit (checked again after their wait) */
+  const paced = new WeakSet<object>();
   let faults = 0;
   let lastFault: BrokerStats['lastFault'] = null;
   const fault = (reason: string) => {
@@ -112,6 +124,21 @@ export function createBroker(opts: BrokerOptions): Broker {
   };
 
   const sessions = new WeakMap<Client, Session>();
+  const preAuth = new PreAuthGuard({
+    maxTotal: limits.maxPendingTotal,
+    maxPerSource: limits.maxPendingPerSource,
+  });
+  let tlsHandshakeFailures = 0;
+  const refusePending = (socket: { remoteAddress?: string | undefined; destroy(): void }): void => {
+    counters.dropped++;
+    throttle.warn(
+      log,
+      `preauth|${socket.remoteAddress}`,
+      { remoteAddress: socket.remoteAddress, reason: 'too many unauthenticated connections' },
+      'connection refused',
+    );
+    socket.destroy();
+  };
   const rate = new RateLimiter(limits.maxMsgsPerSecPerClient);
   const throttle = new LogThrottle();
   const origins = new RetainedOrigins();
@@ -159,28 +186,35 @@ export function createBroker(opts: BrokerOptions): Broker {
     maxTopicLevels: 64,
 
     authenticate(client, username, password, done) {
-      const checked = authGate.run(async () => {
-        const e = await enrollmentRefusal(client, username);
-        if (e?.enroll) return { ok: true as const, acl: ENROLLMENT_ACL, enrolling: true };
-        if (e) return { ok: false as const, returnCode: 5, reason: e.reason };
-        const r = await authenticateDevice(opts.credentials, client, username, password);
-        return r.ok ? { ...r, enrolling: false } : r;
-      });
-      if (!checked) {
-        counters.deniedAuth++;
-        throttle.warn(
-          log,
-          'auth-busy',
-          { clientId: client.id, reason: 'too many logins waiting' },
-          'connection refused',
+      // known devices first, outside the scrypt queue (fast verifier): floods never hold them back
+      const known = authenticateKnownDevice(opts.credentials, client, username, password);
+      const checked = known.then((fast) => {
+        if (fast) return { ...fast, enrolling: false };
+        return (
+          authGate.run(async () => {
+            const e = await enrollmentRefusal(client, username);
+            if (e?.enroll) return { ok: true as const, acl: ENROLLMENT_ACL, enrolling: true };
+            if (e) return { ok: false as const, returnCode: 5, reason: e.reason };
+            const r = await authenticateDevice(opts.credentials, client, username, password);
+            return r.ok ? { ...r, enrolling: false } : r;
+          }) ?? {
+            ok: false as const,
+            returnCode: 3,
+            reason: 'too many logins waiting',
+          }
         );
-        return done(Object.assign(new Error('server busy'), { returnCode: 3 }) as never, false);
-      }
+      });
       checked.then(
         (result) => {
           if (!result.ok) {
             counters.deniedAuth++;
-            log.warn({ clientId: client.id, username, reason: result.reason }, 'connection refused');
+            // refusals of a flood are many: one log line per kind per interval
+            throttle.warn(
+              log,
+              `auth|${result.reason}`,
+              { clientId: client.id, username, reason: result.reason },
+              'connection refused',
+            );
             const err = Object.assign(new Error(result.reason), {
               returnCode: result.returnCode,
             }) as AuthError;
@@ -233,16 +267,30 @@ export function createBroker(opts: BrokerOptions): Broker {
         );
         return done(new Error('payload over limit'));
       }
-      if (!rate.take(client.id)) {
-        counters.dropped++;
-        throttle.warn(
-          log,
-          `${client.id}|rate`,
-          { clientId: client.id, topic: packet.topic, reason: 'rate limit' },
-          'publish dropped',
-        );
-        dropPublish(packet);
-        return done(null);
+      if (!paced.has(packet)) {
+        const wait = rate.reserve(client.id);
+        if (wait < 0) {
+          // refused before any PUBACK: the device resends its unacknowledged QoS1 on reconnect
+          counters.dropped++;
+          log.warn(
+            { clientId: client.id, topic: packet.topic, reason: 'rate limit far exceeded' },
+            'publish refused, disconnecting',
+          );
+          return done(new Error('rate limit'));
+        }
+        if (wait > 0) {
+          // slowed, never acknowledged-then-dropped: the PUBACK waits for the message's turn
+          paced.add(packet);
+          counters.slowed++;
+          throttle.warn(
+            log,
+            `${client.id}|rate`,
+            { clientId: client.id, topic: packet.topic, reason: 'rate limit', waitMs: wait },
+            'publish slowed',
+          );
+          setTimeout(() => aedes.authorizePublish(client, packet, done), wait);
+          return;
+        }
       }
       if (!mayPublish(session.acl, packet.topic)) {
         counters.deniedAcl++;
@@ -264,6 +312,23 @@ export function createBroker(opts: BrokerOptions): Broker {
         packet.topic = enrollmentTopic(client.id, packet.topic);
         packet.retain = false;
         return done(null);
+      }
+      if (
+        packet.retain &&
+        origins.bytesAfter(packet.topic, client.id, payload.length) > limits.maxRetainedBytesPerClient
+      ) {
+        // refused before any PUBACK (the connection closes): never acknowledged and not kept
+        counters.dropped++;
+        log.warn(
+          {
+            clientId: client.id,
+            topic: packet.topic,
+            reason: 'retained bytes over limit',
+            limit: limits.maxRetainedBytesPerClient,
+          },
+          'publish refused, disconnecting',
+        );
+        return done(new Error('retained bytes over limit'));
       }
       counters.published++;
       if (packet.retain) origins.record(packet.topic, client.id, payload.length);
@@ -312,6 +377,11 @@ export function createBroker(opts: BrokerOptions): Broker {
   });
 
   aedes.on('client', (client) => log.info({ clientId: client.id }, 'device connected'));
+  // authenticated: no longer counts against the pre-authentication caps
+  aedes.on('clientReady', (client) => {
+    const conn = client.conn as { remoteAddress?: string; remotePort?: number };
+    preAuth.release(conn.remoteAddress, conn.remotePort);
+  });
   aedes.on('clientDisconnect', (client) => {
     rate.forget(client.id);
     enrolling.delete(client);
@@ -330,6 +400,12 @@ export function createBroker(opts: BrokerOptions): Broker {
   });
 
   const onConnection = (socket: Socket, transport: 'tcp' | 'tls' | 'ws' = 'tcp'): void => {
+    // TLS connections were admitted when their TCP connection arrived, before the handshake
+    if (transport !== 'tls') {
+      if (!preAuth.admit(socket.remoteAddress, socket.remotePort)) return refusePending(socket);
+      const { remoteAddress, remotePort } = socket;
+      socket.once('close', () => preAuth.release(remoteAddress, remotePort));
+    }
     if (sockets.size >= limits.maxConnections) {
       counters.dropped++;
       throttle.warn(
@@ -379,11 +455,20 @@ export function createBroker(opts: BrokerOptions): Broker {
       key: t.key,
       cert: t.cert,
       minVersion: 'TLSv1.2',
-      handshakeTimeout: 10_000,
+      handshakeTimeout: TLS_HANDSHAKE_MS,
+    });
+    srv.on('connection', (raw: Socket) => {
+      if (!preAuth.admit(raw.remoteAddress, raw.remotePort)) return refusePending(raw);
+      const { remoteAddress, remotePort } = raw;
+      raw.once('close', () => preAuth.release(remoteAddress, remotePort));
     });
     srv.on('secureConnection', (s) => onConnection(s, 'tls'));
-    // failed handshakes (wrong CA, scanners) are the TLS form of a bad frame: log, never crash
+    // failed handshakes (wrong CA, scanners) are the TLS form of a bad frame: log, never crash.
+    // With a listener here Node reports a silent client's handshake timeout but leaves the socket
+    // open (the probe's 937 descriptors): close it.
     srv.on('tlsClientError', (err, s) => {
+      tlsHandshakeFailures++;
+      s.destroy();
       throttle.warn(
         log,
         `tls|${s.remoteAddress}`,
@@ -409,6 +494,7 @@ export function createBroker(opts: BrokerOptions): Broker {
     server.on('connection', (ws, req) => {
       const stream = createWebSocketStream(ws);
       Object.defineProperty(stream, 'remoteAddress', { value: req.socket.remoteAddress });
+      Object.defineProperty(stream, 'remotePort', { value: req.socket.remotePort });
       stream.on('error', () => ws.terminate());
       onConnection(stream as unknown as Socket, 'ws');
     });
@@ -488,6 +574,9 @@ export function createBroker(opts: BrokerOptions): Broker {
         ...counters,
         faults,
         lastFault,
+        pendingAuth: preAuth.pending,
+        refusedPreAuth: preAuth.refused,
+        tlsHandshakeFailures,
         listening: {
           tcp: server?.listening ?? false,
           tls: opts.tls ? (tlsServer?.listening ?? false) : null,

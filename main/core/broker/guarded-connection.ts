@@ -39,6 +39,10 @@ export class GuardedConnection extends Duplex {
     return this.#socket.remoteAddress;
   }
 
+  get remotePort(): number | undefined {
+    return this.#socket.remotePort;
+  }
+
   override _read(): void {
     this.#socket.resume();
   }

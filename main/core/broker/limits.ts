@@ -3,6 +3,12 @@ export interface BrokerLimits {
   maxConnections?: number;
   maxQueuedPerClient?: number;
   maxMsgsPerSecPerClient?: number;
+  /** connections not yet authenticated (TCP before CONNECT, TLS in handshake), in total */
+  maxPendingTotal?: number;
+  /** ... and from one source address (loopback excepted) */
+  maxPendingPerSource?: number;
+  /** retained payload bytes one client may park on the broker */
+  maxRetainedBytesPerClient?: number;
 }
 
 export type ResolvedLimits = Required<BrokerLimits>;
@@ -22,6 +28,14 @@ export function resolveLimits(limits: BrokerLimits = {}): ResolvedLimits {
     maxConnections: pick(limits.maxConnections, 2000, 'maxConnections'),
     maxQueuedPerClient: pick(limits.maxQueuedPerClient, 64, 'maxQueuedPerClient'),
     maxMsgsPerSecPerClient: pick(limits.maxMsgsPerSecPerClient, 100, 'maxMsgsPerSecPerClient'),
+    maxPendingTotal: pick(limits.maxPendingTotal, 256, 'maxPendingTotal'),
+    maxPendingPerSource: pick(limits.maxPendingPerSource, 32, 'maxPendingPerSource'),
+    // a Zigbee2MQTT bridge retains bridge/devices and bridge/definitions of several MB each
+    maxRetainedBytesPerClient: pick(
+      limits.maxRetainedBytesPerClient,
+      16 * 1024 * 1024,
+      'maxRetainedBytesPerClient',
+    ),
   };
 }
 

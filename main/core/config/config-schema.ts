@@ -17,9 +17,15 @@ export const ConfigSchema = z
       .object({
         host: Host.default('127.0.0.1'),
         port: Port.default(8420),
+        /**
+         * Extra host names the UI/API answers to (e.g. `truss.local`). Loopback names, the bind
+         * address and (when bound to every interface) this machine's addresses are always allowed;
+         * any other Host or Origin is refused, which closes DNS rebinding.
+         */
+        allowedHosts: z.array(Host).max(64).default([]),
       })
       .strict()
-      .default({ host: '127.0.0.1', port: 8420 }),
+      .default({ host: '127.0.0.1', port: 8420, allowedHosts: [] }),
     mqtt: z
       .object({
         host: Host.default('127.0.0.1'),

@@ -1,3 +1,5 @@
+import { unpackSamples } from './packed-samples.ts';
+
 /**
  * Raw samples of one series from one batch, packed as [ts..., value...] in float64
  * (ms timestamps are exact in a double). Native byte order: every platform we ship on is
@@ -18,7 +20,9 @@ export interface DecodedChunk {
   values: Float64Array;
 }
 
-export function decodeChunk(blob: Uint8Array): DecodedChunk {
+/** `packed` (the row's column): 1 for the compressed format of closed hours (packed-samples.ts) */
+export function decodeChunk(blob: Uint8Array, packed = 0): DecodedChunk {
+  if (packed === 1) return unpackSamples(blob);
   if (blob.byteLength % 16 !== 0)
     throw new Error(`raw chunk of ${blob.byteLength} bytes is not whole samples`);
   // SQLite hands back a view at any offset; Float64Array needs 8-byte alignment, so copy.

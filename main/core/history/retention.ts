@@ -41,6 +41,7 @@ export class RetentionSweeper {
   readonly #db: DatabaseSync;
   readonly #deleteRaw: StatementSync;
   readonly #deleteRollup: StatementSync;
+  readonly #deleteBlocks: StatementSync;
   readonly chunkRows: number;
 
   constructor(db: DatabaseSync, chunkRows = 2_000) {
@@ -49,6 +50,12 @@ export class RetentionSweeper {
     this.#deleteRaw = db.prepare(
       `DELETE FROM ts_raw_chunk WHERE id IN
          (SELECT id FROM ts_raw_chunk WHERE series = ? AND t_max < ? LIMIT ?)
+       RETURNING n`,
+    );
+    // A packed day goes once its last bucket expires: kept a little longer, never shorter.
+    this.#deleteBlocks = db.prepare(
+      `DELETE FROM ts_rollup_block WHERE series = ?1 AND res = ?2 AND day IN
+         (SELECT day FROM ts_rollup_block WHERE series = ?1 AND res = ?2 AND day + ${DAY_MS} <= ?3 LIMIT ?4)
        RETURNING n`,
     );
     this.#deleteRollup = db.prepare(
@@ -89,8 +96,13 @@ export class RetentionSweeper {
           const deleted = Number(
             this.#inTransaction(() => this.#deleteRollup.run(info.id, res, cutoff, this.chunkRows)).changes,
           );
+          const blocks =
+            res === 2
+              ? []
+              : this.#inTransaction(() => this.#deleteBlocks.all(info.id, res, cutoff, this.chunkRows));
+          for (const b of blocks) result[field] += Number((b as { n: number }).n);
           result[field] += deleted;
-          if (deleted < this.chunkRows) break;
+          if (deleted < this.chunkRows && blocks.length < this.chunkRows) break;
         }
       }
     }

@@ -43,6 +43,21 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (series, res, bucket)
   ) WITHOUT ROWID;
   `,
+  // 2: closed days are packed (packed-samples.ts): 1; 0 marks the plain float64 chunks ingest
+  // writes, 2 samples kept plain because they cannot be packed exactly.
+  // The partial index finds what is left to pack without reading the packed majority.
+  // Minute and hour buckets of closed days are packed per series and day (rollup-block.ts); rows
+  // stay in ts_rollup only for the open day and for late samples until the next pass.
+  `ALTER TABLE ts_raw_chunk ADD COLUMN packed INTEGER NOT NULL DEFAULT 0;
+   CREATE INDEX ts_raw_chunk_unpacked ON ts_raw_chunk (t_max) WHERE packed = 0;
+   CREATE TABLE ts_rollup_block (
+     series INTEGER NOT NULL,
+     res INTEGER NOT NULL,
+     day INTEGER NOT NULL,
+     n INTEGER NOT NULL,
+     data BLOB NOT NULL,
+     PRIMARY KEY (series, res, day)
+   ) WITHOUT ROWID;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

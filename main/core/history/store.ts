@@ -1,5 +1,6 @@
 import { DatabaseSync } from 'node:sqlite';
 import { BatchWriter } from './batch-writer.ts';
+import { HistoryCompactor } from './compaction.ts';
 import { HistoryReader } from './query.ts';
 import { DEFAULT_RETENTION, RetentionSweeper, checkRetention } from './retention.ts';
 import { checkSample } from './sample-validation.ts';
@@ -41,6 +42,7 @@ export function openTimeSeriesStore(opts: TimeSeriesStoreOptions): TimeSeriesSto
   const writer = new BatchWriter(db, series);
   const reader = new HistoryReader(db);
   const sweeper = new RetentionSweeper(db);
+  const compactor = new HistoryCompactor(db);
 
   let bufEntity: string[] = [];
   let bufTs: number[] = [];
@@ -120,7 +122,10 @@ export function openTimeSeriesStore(opts: TimeSeriesStoreOptions): TimeSeriesSto
 
   function runMaintenance(at?: number): MaintenanceResult & { done: boolean } {
     if (closed) throw new Error('time-series store is closed');
-    return sweeper.sweep(series.all(), defaultRetention, at ?? now(), MAINTENANCE_BUDGET_MS);
+    const swept = sweeper.sweep(series.all(), defaultRetention, at ?? now(), MAINTENANCE_BUDGET_MS);
+    // Expired data goes first, so nothing is packed only to be deleted.
+    const packed = swept.done ? compactor.compact(at ?? now(), MAINTENANCE_BUDGET_MS) : { done: false };
+    return { ...swept, done: swept.done && packed.done };
   }
 
   function maintainInBackground(): void {

@@ -1,6 +1,7 @@
-import { mkdirSync } from 'node:fs';
 import { defineModule } from '../module.ts';
 import { openDatabase, type TrussDatabase } from './database.ts';
+import { checkDatabaseFile } from './integrity-check.ts';
+import { securePrivateDataDir } from './private-files.ts';
 import { getRxStorageNodeSqlite } from './sqlite-rxstorage/index.ts';
 
 declare module '../module.ts' {
@@ -18,8 +19,25 @@ const PROBE_MS = 30_000;
 export const databaseModule = defineModule({
   name: 'database',
   async start(ctx) {
-    mkdirSync(ctx.dataDir, { recursive: true, mode: 0o700 });
-    const db = await openDatabase(getRxStorageNodeSqlite({ databaseFile: ctx.dbFile }));
+    // Password hashes, keys and logs live here: private whatever the umask or an older folder's mode.
+    const loosened = securePrivateDataDir(ctx.dataDir);
+    if (loosened > 0) ctx.log.warn({ loosened }, 'tightened data-folder entries to 0700/0600');
+    const integrity = checkDatabaseFile(ctx.dbFile);
+    if (!integrity.ok)
+      ctx.log.error({ file: ctx.dbFile, problems: integrity.problems }, 'database integrity check failed');
+    const damaged = integrity.ok
+      ? null
+      : `${ctx.dbFile} is damaged (quick_check: ${integrity.problems.slice(0, 3).join('; ')}). ` +
+        'Restore the last verified backup, or stop Truss and salvage what is readable with ' +
+        '`sqlite3 truss.db ".recover" | sqlite3 truss.recovered.db`, then put truss.recovered.db in its place.';
+    let db: TrussDatabase;
+    try {
+      db = await openDatabase(getRxStorageNodeSqlite({ databaseFile: ctx.dbFile }));
+    } catch (err) {
+      // the documents themselves are unreadable: say which file and how back, not a bare SQLite error
+      if (damaged) throw new Error(damaged, { cause: err });
+      throw err;
+    }
     let probe: { ok: boolean; detail: string } = { ok: false, detail: 'not probed yet' };
     const read = async () => {
       const t0 = performance.now();
@@ -37,7 +55,13 @@ export const databaseModule = defineModule({
     ctx.every(PROBE_MS, 'database probe', read);
     return {
       api: db,
-      health: () => ({ status: probe.ok ? 'ok' : 'down', detail: probe.detail }),
+      health: () =>
+        damaged
+          ? { status: probe.ok ? 'degraded' : 'down', detail: `${damaged} Reads: ${probe.detail}` }
+          : {
+              status: probe.ok ? 'ok' : 'down',
+              detail: `${probe.detail}; quick_check ok at start (${integrity.ms} ms)`,
+            },
       stop: async () => {
         await db.close();
       },

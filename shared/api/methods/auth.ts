@@ -10,7 +10,8 @@ export const AUTH_METHODS = {
   'auth.status': method('public', Empty, z.object({ needsSetup: z.boolean() }), READ),
   'auth.setup': method(
     'public',
-    z.object({ username: Username, password: Password }).strict(),
+    // the one-time code the core printed on its console / showed in the desktop window
+    z.object({ username: Username, password: Password, code: z.string().max(64) }).strict(),
     z.object({ token: z.string(), user: PublicUser }),
   ),
   'auth.login': method(

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DisplayName } from '../../domain/safe-text.ts';
 import { Device } from '../../domain/device.ts';
 import { EntityCommand } from '../../domain/command.ts';
 import { CommissioningState, DeviceConnection } from '../commissioning.ts';
@@ -56,7 +57,7 @@ export const DEVICE_METHODS = {
     z
       .object({
         deviceId: z.string().max(200),
-        name: z.string().trim().min(1).max(80).optional(),
+        name: DisplayName(80).optional(),
         zoneId: z.string().max(200).nullable().optional(),
       })
       .strict(),
@@ -92,7 +93,7 @@ export const DEVICE_METHODS = {
       .object({
         adapter: z.string().max(64),
         candidateId: z.string().max(200),
-        name: z.string().trim().min(1).max(80).optional(),
+        name: DisplayName(80).optional(),
         zoneId: z.string().max(200).nullable().optional(),
         /** bindkey / install code, for devices that need one; stored encrypted, never returned */
         secret: z.string().max(512).optional(),

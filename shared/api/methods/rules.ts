@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DisplayName } from '../../domain/safe-text.ts';
 import { EntityCommand } from '../../domain/command.ts';
 import {
   AutomationBundle,
@@ -84,7 +85,7 @@ export const RULES_METHODS = {
     z
       .object({
         sceneId: AutomationId,
-        name: z.string().trim().min(1).max(120),
+        name: DisplayName(120),
         entityIds: z.array(z.string().max(200)).min(1).max(200),
       })
       .strict(),

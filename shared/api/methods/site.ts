@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DisplayName } from '../../domain/safe-text.ts';
 import { Device } from '../../domain/device.ts';
 import { Entity, EntityState } from '../../domain/entity.ts';
 import { Zone, ZoneKind } from '../../domain/zone.ts';
@@ -59,9 +60,7 @@ export const SITE_METHODS = {
 
   'zone.create': method(
     COMMISSIONERS,
-    z
-      .object({ name: z.string().trim().min(1).max(80), kind: ZoneKind, parentId: z.string().nullable() })
-      .strict(),
+    z.object({ name: DisplayName(80), kind: ZoneKind, parentId: z.string().nullable() }).strict(),
     Zone,
   ),
   'zone.update': method(
@@ -69,7 +68,7 @@ export const SITE_METHODS = {
     z
       .object({
         zoneId: z.string().max(200),
-        name: z.string().trim().min(1).max(80).optional(),
+        name: DisplayName(80).optional(),
         parentId: z.string().nullable().optional(),
       })
       .strict(),

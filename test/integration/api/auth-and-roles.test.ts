@@ -210,9 +210,12 @@ describe('HTTP and WebSocket hardening', () => {
     probe.send({ t: 'call', id: 'x' });
     await probe.waitFor((f) => f.t === 'err' && f.id === -1 && f.error.message.includes('JSON'));
     await probe.waitFor((f) => f.t === 'err' && f.id === -1 && f.error.message.includes('protocol'));
-    // An anonymous connection may not send a large frame.
-    probe.send({ t: 'call', id: 9, method: 'auth.status', params: { pad: 'x'.repeat(300_000) } });
-    await probe.waitFor((f) => f.t === 'err' && f.id === -1 && f.error.message === 'frame too large');
+    // An anonymous connection may not send a large frame: its socket refuses it unread (1009).
+    const anon = new WsProbe(t.url);
+    await anon.opened;
+    const closeCode = new Promise((resolve) => anon.ws.once('close', resolve));
+    anon.send({ t: 'call', id: 9, method: 'auth.status', params: { pad: 'x'.repeat(300_000) } });
+    expect(await closeCode).toBe(1009);
     probe.send({ t: 'hello', token: adminToken });
     const snap = await probe.waitFor((f) => f.t === 'snapshot');
     expect(snap).toMatchObject({

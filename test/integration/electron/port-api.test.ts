@@ -36,7 +36,7 @@ describe('the desktop pipe', () => {
       t: 'call',
       id: 1,
       method: 'auth.setup',
-      params: { username: 'desk', password: 'desktop password' },
+      params: { username: 'desk', password: 'desktop password', code: t.truss.core.use('auth').setupCode() },
     });
     const setup = await until(() => frames.find((f) => f.t === 'ok' && f.id === 1), 5000, 'setup reply');
     const token = (setup as { result: { token: string } }).result.token;

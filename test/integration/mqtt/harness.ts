@@ -15,6 +15,7 @@ import {
 import type { AdapterInstance, AdapterSink, DeviceAnnouncement } from '../../../shared/adapter/contract.ts';
 import type { EntityState } from '../../../shared/domain/entity.ts';
 import { connectClient, endClient, recordingLogger, type LogLine } from '../broker/helpers.ts';
+import { adapterFiles } from '../../../main/core/storage/private-files.ts';
 
 /** The core's side of the adapter contract, recording what it is told. */
 export class RecordingSink implements AdapterSink {
@@ -87,11 +88,13 @@ export async function startHarness(
   });
   const { port } = await broker.start();
   const sink = new RecordingSink();
+  const dataDir = mkdtempSync(join(tmpdir(), 'truss-mqtt-'));
   const ctx = {
     log,
     sink,
     now: () => Date.now(),
-    dataDir: mkdtempSync(join(tmpdir(), 'truss-mqtt-')),
+    dataDir,
+    files: adapterFiles(dataDir),
     secrets: createMemorySecretStore(),
     mqtt: broker.bus,
     mqttAcl: opts.mqttAcl?.(store),

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -80,7 +80,9 @@ describe('WebSocketTransport + ApiClient against the real headless server', () =
     // Non-public methods are refused before authentication.
     await expect(c.call('site.snapshot', {})).rejects.toMatchObject({ code: 'unauthenticated' });
 
-    const { token } = await c.call('auth.setup', { username: 'admin', password: 'integration-pass-1' });
+    // the one-time code the server printed; it also leaves it in its private data folder
+    const code = readFileSync(join(dataDir, 'setup-code.txt'), 'utf8').trim();
+    const { token } = await c.call('auth.setup', { username: 'admin', password: 'integration-pass-1', code });
     welcome = next((cb) => c.onWelcome(cb));
     const snap = next((cb) => c.onSnapshot(cb));
     c.hello(token);

@@ -13,6 +13,7 @@ import { ZigbeeAdapterConfig } from '../../../adapters/zigbee/manifest.ts';
 import { meteringPlug, temperatureHumiditySensor } from '../../../adapters/sim/zigbee/devices.ts';
 import { ZnpEmulator } from '../../../adapters/sim/zigbee/znp-emulator.ts';
 import { until } from '../support/truss-harness.ts';
+import { adapterFiles } from '../../../main/core/storage/private-files.ts';
 
 /**
  * Battery devices cannot be pinged: quiet longer than `batteryTimeoutS` means offline. The
@@ -52,6 +53,7 @@ describe('zigbee availability: battery last-seen timeout', () => {
       sink,
       now: () => Date.now() + skewMs,
       dataDir: dir,
+      files: adapterFiles(dir),
       secrets: {
         get: async (k) => secrets.get(k) ?? null,
         set: async (k, v) => void secrets.set(k, v),

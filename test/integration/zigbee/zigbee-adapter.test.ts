@@ -22,6 +22,7 @@ import {
 } from '../../../adapters/sim/zigbee/devices.ts';
 import { ZnpEmulator } from '../../../adapters/sim/zigbee/znp-emulator.ts';
 import { until } from '../support/truss-harness.ts';
+import { adapterFiles } from '../../../main/core/storage/private-files.ts';
 
 /** What the core would receive: every sink call, in order. */
 class RecordingSink implements AdapterSink {
@@ -96,7 +97,14 @@ describe('zigbee adapter against the ZNP emulator (real herdsman + converters)',
   const newAdapter = (url: string) => {
     sink = new RecordingSink();
     log = new CapturingLogger();
-    const ctx: AdapterContext = { log, sink, now: () => Date.now(), dataDir: dir, secrets };
+    const ctx: AdapterContext = {
+      log,
+      sink,
+      now: () => Date.now(),
+      dataDir: dir,
+      files: adapterFiles(dir),
+      secrets,
+    };
     return new ZigbeeAdapter(ctx, ZigbeeAdapterConfig.parse({ port: url, pingAfterS: 1 }));
   };
 

@@ -70,7 +70,9 @@ describe('ApiClient calls', () => {
         ]),
     );
     const client = new ApiClient(transport);
-    const err = await client.call('auth.setup', { username: 'ad', password: 'x' }).catch((e: unknown) => e);
+    const err = await client
+      .call('auth.setup', { username: 'ad', password: 'x', code: 'ABCD' })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiError);
     expect((err as ApiError).code).toBe('bad_request');
     expect((err as ApiError).issueFor('password')).toBe('at least 10 characters');

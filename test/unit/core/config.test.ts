@@ -13,7 +13,7 @@ describe('loadConfig', () => {
     const d = dir();
     const c = loadConfig(d);
     expect(c.dataDir).toBe(d);
-    expect(c.http).toEqual({ host: '127.0.0.1', port: 8420 });
+    expect(c.http).toEqual({ host: '127.0.0.1', port: 8420, allowedHosts: [] });
     expect(c.mqtt.host).toBe('127.0.0.1');
     expect(c.mqtt.port).toBe(1883);
     expect(demoEnabled(c)).toBe(true);

@@ -17,6 +17,8 @@ import type { EnergyRepo, TariffRevision } from './energy-repo.ts';
 
 /** Day-ahead prices not covering the next hours make a dynamic tariff fall back to its bands: worth a warning. */
 export const PRICES_STALE_AHEAD_MS = 2 * 3_600_000;
+/** how long after start a dynamic tariff may wait for its first prices before health says so */
+export const FEED_GRACE_MS = 5 * 60_000;
 
 export interface PriceFeedStatus {
   series: string | null;
@@ -44,6 +46,8 @@ export class TariffService {
   readonly #prices: PriceStore;
   readonly #log: Logger;
   readonly #now: () => number;
+  /** a feed needs a moment after start to deliver (a retained message, the first fetch) */
+  readonly #startedAt: number;
   readonly #timezone: string;
   #ctx: TariffContext | null = null;
   #ctxKey = '';
@@ -68,6 +72,7 @@ export class TariffService {
     this.#prices = opts.prices;
     this.#log = opts.log;
     this.#now = opts.now;
+    this.#startedAt = opts.now();
     this.#timezone = opts.timezone;
   }
 
@@ -243,7 +248,7 @@ export class TariffService {
     return this.feed;
   }
 
-  /** Health of the price side: a dynamic tariff whose prices have run out, a tariff that cannot load. */
+  /** Health of the price side (missing prices count only after a grace period from start): a dynamic tariff whose prices have run out, a tariff that cannot load. */
   problems(now: number): string[] {
     const out: string[] = [];
     const ctx = this.context();
@@ -251,8 +256,10 @@ export class TariffService {
     const version = ctx?.versionOn(this.today())?.version;
     if (version?.dynamic) {
       const until = this.#prices.knownUntil(version.dynamic.series);
-      if (until === null) out.push(`no day-ahead prices yet for series "${version.dynamic.series}"`);
-      else if (until < now + PRICES_STALE_AHEAD_MS)
+      if (until === null) {
+        if (now - this.#startedAt > FEED_GRACE_MS)
+          out.push(`no day-ahead prices yet for series "${version.dynamic.series}"`);
+      } else if (until < now + PRICES_STALE_AHEAD_MS)
         out.push(
           `day-ahead prices end ${until <= now ? 'in the past' : 'within 2 hours'} (${new Date(until).toISOString()}): the bands apply after that`,
         );
