@@ -33,9 +33,12 @@ export function firstSlotAtOrAfter(minutes: readonly number[], from: number, hhm
   for (let t = Math.max(1, from); t < minutes.length; t++) {
     const prev = minutes[t - 1]!;
     const cur = minutes[t]!;
-    // the local clock passed the target between slot t-1 and t (wrapping at midnight)
-    const passed = prev <= cur ? prev < target && target <= cur : prev < target || target <= cur;
-    if (passed) return t;
+    // the local clock moved forward from prev to cur (across midnight, or over a skipped DST hour)
+    // and passed the target; a DST fall-back moves it backwards and passes nothing
+    const step = (cur - prev + 1440) % 1440;
+    if (step >= 720) continue;
+    const ahead = (target - prev + 1440) % 1440;
+    if (ahead > 0 && ahead <= step) return t;
   }
   return null;
 }
