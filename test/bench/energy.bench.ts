@@ -78,6 +78,15 @@ export async function run(): Promise<BenchReport> {
         met: optimal && mip < TARGET_MS,
       },
     });
+    const worst = Math.max(...runs.map((r) => r.ms.mip));
+    figures.push({
+      label: 'MILP solve, slowest of the 3',
+      unit: 'ms',
+      value: worst,
+      higherIsBetter: false,
+      baseline: Math.max(...runs.map((r) => r.ms.relaxation ?? NaN)),
+      target: { description: `every plan < ${TARGET_MS} ms`, met: optimal && worst < TARGET_MS },
+    });
     figures.push({
       label: 'build the model (LP text)',
       unit: 'ms',
@@ -108,59 +117,65 @@ export async function run(): Promise<BenchReport> {
     const t0 = performance.now();
     const opt = await simulate(truss, zones, { start: WEEK_START, days });
     const weekMs = performance.now() - t0;
-    const saving = (1 - opt.cost / base.cost) * 100;
-    figures.push({
-      label: 'week cost (energy + demand charge), vs baseline',
-      unit: 'EUR',
-      value: opt.cost,
-      higherIsBetter: false,
-      baseline: base.cost,
-      target: { description: `saving >= 15 % (is ${saving.toFixed(1)} %)`, met: saving >= 15 },
+    const guarded = optimiserController(zones, solver, {
+      horizonSlots: 96,
+      replanSlots: 4,
+      importGuard: true,
     });
-    figures.push({
-      label: 'week cost vs rule of thumb',
-      unit: 'EUR',
-      value: opt.cost,
-      higherIsBetter: false,
-      baseline: rule.cost,
-      target: { description: 'cheaper than the rule of thumb', met: opt.cost < rule.cost },
-    });
-    figures.push({
-      label: 'comfort violations vs baseline',
-      unit: 'K·h',
-      value: opt.comfortKh,
-      higherIsBetter: false,
-      baseline: base.comfortKh,
-      target: { description: 'no worse than the baseline', met: opt.comfortKh <= base.comfortKh },
-    });
-    figures.push({
-      label: 'comfort violations vs rule of thumb',
-      unit: 'K·h',
-      value: opt.comfortKh,
-      higherIsBetter: false,
-      baseline: rule.comfortKh,
-    });
-    figures.push({
-      label: 'week peak (15-min import) vs baseline',
-      unit: 'kW',
-      value: opt.peakKw,
-      higherIsBetter: false,
-      baseline: base.peakKw,
-    });
-    figures.push({
-      label: 'week peak vs rule of thumb',
-      unit: 'kW',
-      value: opt.peakKw,
-      higherIsBetter: false,
-      baseline: rule.peakKw,
-    });
+    const held = await simulate(guarded, zones, { start: WEEK_START, days });
+    const pct = (r: typeof base) => (1 - r.cost / base.cost) * 100;
+    const weekFigures = (what: string, r: typeof base): BenchFigure[] => [
+      {
+        label: `${what}: week cost (energy + demand charge) vs baseline`,
+        unit: 'EUR',
+        value: r.cost,
+        higherIsBetter: false,
+        baseline: base.cost,
+        target: { description: `saving >= 15 % (is ${pct(r).toFixed(1)} %)`, met: pct(r) >= 15 },
+      },
+      {
+        label: `${what}: week cost vs rule of thumb`,
+        unit: 'EUR',
+        value: r.cost,
+        higherIsBetter: false,
+        baseline: rule.cost,
+        target: { description: 'cheaper than the rule of thumb', met: r.cost < rule.cost },
+      },
+      {
+        label: `${what}: comfort violations vs baseline`,
+        unit: 'K·h',
+        value: r.comfortKh,
+        higherIsBetter: false,
+        baseline: base.comfortKh,
+        target: { description: 'no worse than the baseline', met: r.comfortKh <= base.comfortKh },
+      },
+      {
+        label: `${what}: comfort violations vs rule of thumb`,
+        unit: 'K·h',
+        value: r.comfortKh,
+        higherIsBetter: false,
+        baseline: rule.comfortKh,
+      },
+      {
+        label: `${what}: week peak (15-min import) vs baseline`,
+        unit: 'kW',
+        value: r.peakKw,
+        higherIsBetter: false,
+        baseline: base.peakKw,
+      },
+    ];
+    figures.push(
+      ...weekFigures('plan as executed', opt),
+      ...weekFigures('plan + import ceiling held locally', held),
+    );
     const fmt = (r: typeof base) =>
       `energy ${r.energyCost.toFixed(2)} + demand ${r.demandCost.toFixed(2)} = ${r.cost.toFixed(2)} EUR, import ${r.importKwh.toFixed(0)} kWh, peak ${r.peakKw.toFixed(2)} kW, comfort ${r.comfortKh.toFixed(2)} K·h, EV short ${r.evShortKwh.toFixed(2)} kWh, tank below min ${r.tankKh.toFixed(2)} K·h`;
     notes.push(`baseline: ${fmt(base)}`);
     notes.push(`rule of thumb: ${fmt(rule)}`);
-    notes.push(`optimiser: ${fmt(opt)}`);
+    notes.push(`optimiser, plan as executed: ${fmt(opt)}`);
+    notes.push(`optimiser, import ceiling held locally (EV load management + battery): ${fmt(held)}`);
     notes.push(
-      `optimiser week: ${truss.solveMs.length} plans (24 h horizon, re-planned hourly), solve median ${median(truss.solveMs).toFixed(0)} ms, max ${Math.max(...truss.solveMs)} ms, ${truss.fallbacks} fallbacks; simulated in ${(weekMs / 1000).toFixed(1)} s`,
+      `optimiser week: ${truss.solveMs.length} plans (24 h horizon, re-planned hourly), solve median ${median(truss.solveMs).toFixed(0)} ms, max ${Math.max(...truss.solveMs)} ms, ${truss.fallbacks + guarded.fallbacks} fallbacks; simulated in ${(weekMs / 1000).toFixed(1)} s`,
     );
     notes.push(
       'virtual building: zone R and C off by up to ±20 %, COP 8 % below the model, unmodelled gains, on/off heat pumps behind ±0.25 K thermostats, battery round trip 86 % (model 90 %), noisy PV, load, weather and temperature readings',

@@ -70,12 +70,14 @@ export function ruleOfThumbController(zones: ZoneModel[]): Controller {
 /**
  * Truss: re-plans every `replanSlots` slots over `horizonSlots` from the measured state (receding
  * horizon) and executes the plan as the planner does: setpoints at the planned temperature (never
- * below the band's floor), battery, EV and tank power as planned.
+ * below the band's floor), battery, EV and tank power as planned; with `importGuard`, the slot's
+ * planned import (or the period's peak) is also handed to the site's local load management as a
+ * ceiling.
  */
 export function optimiserController(
   zones: ZoneModel[],
   solver: PlanSolver,
-  opts: { horizonSlots: number; replanSlots: number; timeLimitS?: number },
+  opts: { horizonSlots: number; replanSlots: number; timeLimitS?: number; importGuard?: boolean },
 ): Controller & { solveMs: number[]; fallbacks: number } {
   let plan: PlanView | null = null;
   const c = {
@@ -99,6 +101,8 @@ export function optimiserController(
         battery: slot.battery ? slot.battery.chargeKw - slot.battery.dischargeKw : 0,
         evKw: slot.evKw ?? 0,
         tank: slot.hotWater?.kw ?? 0,
+        // the plan's import for the slot (or the period's peak, if higher) held locally, 1 kW of slack
+        importCapKw: opts.importGuard ? Math.max(slot.importKw, peakSoFarKw) + 1 : undefined,
       };
     },
   };

@@ -1,4 +1,5 @@
 import type { PlanProblem, ZoneAsset } from '../../../main/core/energy/optimiser/plan-problem.ts';
+import { COMFORT_MARGIN_K } from '../../../main/core/energy/planning/site-problem.ts';
 
 /**
  * The demo building the energy benchmark plans: 10 heat-pump zones, a home battery, an EV and a
@@ -60,16 +61,16 @@ export function zoneModels(n: number): ZoneModel[] {
     id: `zone${i + 1}`,
     rKPerKw: 8 + (i % 4) * 2,
     cKwhPerK: 3 + (i % 3) * 1.5,
-    maxKw: 1.5,
+    maxKw: 2,
     copAt7: 3.4 - (i % 2) * 0.3,
     copSlopePerK: 0.08,
   }));
 }
 
-/** occupied 07:00-19:00: 20.5-23 °C; otherwise 17-24 °C */
+/** occupied 07:00-19:00: 20.5-23 °C; otherwise 19-24 °C (a heat pump's shallow night setback) */
 export function comfort(ms: number): [number, number] {
   const h = new Date(ms).getUTCHours();
-  return h >= 7 && h < 19 ? [20.5, 23] : [17, 24];
+  return h >= 7 && h < 19 ? [20.5, 23] : [19, 24];
 }
 
 export interface SiteState {
@@ -148,8 +149,9 @@ export function problemAt(
       name: `Zone ${i + 1}`,
       mode: 'heat',
       tempC: state.zoneC[i]!,
-      lowC: series((ms) => comfort(ms)[0]),
-      highC: series((ms) => comfort(ms)[1]),
+      // planned inside the band by the thermostats' swing, as the planner does (site-problem.ts)
+      lowC: series((ms) => comfort(ms)[0] + COMFORT_MARGIN_K),
+      highC: series((ms) => comfort(ms)[1] - COMFORT_MARGIN_K),
     })),
   };
 }

@@ -27,6 +27,12 @@ export interface SlotActions {
   evKw: number;
   /** heater power, kW, or the tank's own thermostat around `target` */
   tank: number | { thermostat: number };
+  /**
+   * A site import ceiling held locally, minute by minute, as a wallbox and a hybrid inverter with
+   * a grid meter do (dynamic load management): the EV slows down first, then the battery
+   * discharges more. Undefined: nothing holds the import.
+   */
+  importCapKw?: number;
 }
 
 export interface Measured {
@@ -150,16 +156,20 @@ export class VirtualBuilding {
       this.result.tankKh += dt * Math.max(0, TANK.minC - this.#tankC);
       load += tankKw;
 
+      const pv = pvKw(at) * (0.85 + 0.3 * this.#rand());
+      const planned = typeof a.battery === 'number' ? a.battery : 0;
       if (this.#ev && at >= this.#ev.from && at < this.#ev.until && this.#ev.needKwh > 0) {
-        const kw =
-          a.evKw >= EV.minKw - 1e-6 ? Math.min(EV.maxKw, a.evKw, this.#ev.needKwh / (EV.eta * dt)) : 0;
+        let kw = a.evKw >= EV.minKw - 1e-6 ? Math.min(EV.maxKw, a.evKw, this.#ev.needKwh / (EV.eta * dt)) : 0;
+        if (a.importCapKw !== undefined && kw > 0) {
+          const over = load + kw + planned - pv - a.importCapKw;
+          if (over > 0) kw = kw - over >= EV.minKw ? kw - over : 0;
+        }
         this.#ev.needKwh -= kw * EV.eta * dt;
         load += kw;
       }
-
-      const pv = pvKw(at) * (0.85 + 0.3 * this.#rand());
       let net = load - pv;
       let bat = a.battery === 'self' ? -net : a.battery;
+      if (a.importCapKw !== undefined && net + bat > a.importCapKw) bat = a.importCapKw - net;
       if (bat > 0) bat = Math.min(bat, BATTERY.chargeKw, (BATTERY.max - this.#soc) / (BATTERY.eta * dt));
       else bat = -Math.min(-bat, BATTERY.dischargeKw, ((this.#soc - BATTERY.min) * BATTERY.eta) / dt);
       if (a.battery === 'self' && bat < 0) bat = -Math.min(-bat, Math.max(0, net));

@@ -7,6 +7,11 @@ import { clockMinutes, firstSlotAtOrAfter, inWindow, slotMinutes } from './local
 export const SLOT_MS = 15 * 60_000;
 /** a held temperature is a band this wide around the asked value */
 const HOLD_BAND_K = 0.25;
+/**
+ * Zones are planned this far inside their comfort band: thermostats swing about ±0.25 K around
+ * their setpoint, and a plan that rides the band's edge would leave it on every swing.
+ */
+export const COMFORT_MARGIN_K = 0.3;
 
 /** what the planner reads of the site right now (entity states) */
 export interface SiteReadings {
@@ -157,7 +162,10 @@ export function siteProblem(i: SiteProblemInput): SiteProblem {
       if (hold?.kind === 'hold_temperature' && starts[t]! < hold.until)
         return [hold.tempC - HOLD_BAND_K, hold.tempC + HOLD_BAND_K];
       const p = z.comfort.find((c) => inWindow(m, clockMinutes(c.from), clockMinutes(c.to)));
-      return p ? [p.lowC, p.highC] : [z.lowC, z.highC];
+      const [lo, hi] = p ? [p.lowC, p.highC] : [z.lowC, z.highC];
+      // a band narrower than twice the margin is planned at its middle
+      const margin = Math.min(COMFORT_MARGIN_K, (hi - lo) / 2);
+      return [lo + margin, hi - margin];
     });
     const zone: ZoneAsset = {
       id: z.id,

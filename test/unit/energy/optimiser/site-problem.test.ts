@@ -111,8 +111,10 @@ describe('the site problem from PlanInputs and the planner settings', () => {
     expect(p.importLimitKw).toBe(25);
     expect(p.battery).toMatchObject({ socKwh: 5, socMinKwh: 1, socMaxKwh: 9.5 });
     const office = p.zones![0]!;
-    // slot 0 is 17:00 local (in the 08-18 band); slot 4 is 18:00 (outside: the default 17-25 band)
-    expect([office.lowC[0], office.lowC[4]]).toEqual([21, 17]);
+    // slot 0 is 17:00 local (in the 08-18 band); slot 4 is 18:00 (outside: the default 17-25 band);
+    // planned 0.3 K inside the band for the thermostat's swing
+    expect([office.lowC[0], office.lowC[4]]).toEqual([21.3, 17.3]);
+    expect(office.highC[0]).toBeCloseTo(22.7, 9);
     // the tank's 07:00 draw lands in the 07:00 local slot: 14 h after 17:00
     expect(p.hotWater!.drawKwh.indexOf(2)).toBe(56);
     // the EV leaves at 07:00 local
@@ -136,7 +138,7 @@ describe('the site problem from PlanInputs and the planner settings', () => {
     );
     const office = p.zones![0]!;
     expect([office.lowC[0], office.highC[0]]).toEqual([21.75, 22.25]);
-    expect(office.lowC[12]).toBe(17);
+    expect(office.lowC[12]).toBe(17.3);
     // 30 kWh at 11.04 kW × 0.92 per hour: 2.95 h → 12 slots from now
     expect(p.ev).toMatchObject({ departureSlot: 12, chargeNow: true });
   });
