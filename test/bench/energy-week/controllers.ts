@@ -1,6 +1,7 @@
 import { optimise } from '../../../main/core/energy/optimiser/optimise.ts';
 import type { PlanSolver } from '../../../main/core/energy/optimiser/plan-solver.ts';
 import type { PlanView } from '../../../shared/energy/plan.ts';
+import { PEAK_RESERVE } from '../../../main/core/energy/planning/site-problem.ts';
 import { SLOT_MS, type ZoneModel, comfort, dayAheadPrice, problemAt } from './site.ts';
 import type { Measured, SlotActions } from './virtual-building.ts';
 
@@ -87,7 +88,8 @@ export function optimiserController(
     decide: async (start: number, m: Measured, peakSoFarKw: number): Promise<SlotActions> => {
       const age = plan ? Math.round((start - plan.start) / SLOT_MS) : Infinity;
       if (!plan || age >= opts.replanSlots) {
-        const problem = problemAt(start, opts.horizonSlots, m, zones, peakSoFarKw);
+        // the period's peak less a reserve for forecast error, as the planner does (site-problem.ts)
+        const problem = problemAt(start, opts.horizonSlots, m, zones, peakSoFarKw * (1 - PEAK_RESERVE));
         const r = await optimise(problem, solver, {
           solve: { timeLimitS: opts.timeLimitS ?? 10, mipGap: 0.001 },
         });
@@ -101,8 +103,8 @@ export function optimiserController(
         battery: slot.battery ? slot.battery.chargeKw - slot.battery.dischargeKw : 0,
         evKw: slot.evKw ?? 0,
         tank: slot.hotWater?.kw ?? 0,
-        // the plan's import for the slot (or the period's peak, if higher) held locally, 1 kW of slack
-        importCapKw: opts.importGuard ? Math.max(slot.importKw, peakSoFarKw) + 1 : undefined,
+        // the plan's import for the slot (or the period's peak, if higher) held locally
+        importCapKw: opts.importGuard ? Math.max(slot.importKw, peakSoFarKw) : undefined,
       };
     },
   };

@@ -12,6 +12,12 @@ const HOLD_BAND_K = 0.25;
  * their setpoint, and a plan that rides the band's edge would leave it on every swing.
  */
 export const COMFORT_MARGIN_K = 0.3;
+/**
+ * The plan treats the billing period's peak so far as free only up to this share below it: a plan
+ * that fills import right up to the peak raises it on the first forecast error, and every later
+ * plan would fill the new peak again (a ratchet).
+ */
+export const PEAK_RESERVE = 0.1;
 
 /** what the planner reads of the site right now (entity states) */
 export interface SiteReadings {
@@ -68,7 +74,7 @@ export function siteProblem(i: SiteProblemInput): SiteProblem {
     outdoorC: inputs.outdoorTempForecastC(starts, SLOT_MS),
     importLimitKw: limits.importW === null ? null : limits.importW / 1000,
     exportLimitKw: limits.exportW === null ? null : limits.exportW / 1000,
-    demand: inputs.demandCharge(now),
+    demand: reserved(inputs.demandCharge(now)),
     importCapKw: starts.map((ms) => {
       const caps = i.dr.filter((e) => e.from <= ms && ms < e.to).map((e) => e.capKw);
       return caps.length ? Math.min(...caps) : null;
@@ -208,4 +214,8 @@ export function siteProblem(i: SiteProblemInput): SiteProblem {
     });
   }
   return { problem, notes };
+}
+
+function reserved<T extends { peakSoFarKw: number } | null>(d: T): T {
+  return d === null ? d : { ...d, peakSoFarKw: d.peakSoFarKw * (1 - PEAK_RESERVE) };
 }

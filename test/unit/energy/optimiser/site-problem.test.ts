@@ -109,6 +109,8 @@ describe('the site problem from PlanInputs and the planner settings', () => {
     expect(p.pvKw[0]).toBe(2);
     expect(p.baseKw[0]).toBe(0.5);
     expect(p.importLimitKw).toBe(25);
+    // the period's 6 kW peak counts as free only up to 10 % below it (a reserve for forecast error)
+    expect(p.demand).toMatchObject({ pricePerKw: 9, peakSoFarKw: 5.4 });
     expect(p.battery).toMatchObject({ socKwh: 5, socMinKwh: 1, socMaxKwh: 9.5 });
     const office = p.zones![0]!;
     // slot 0 is 17:00 local (in the 08-18 band); slot 4 is 18:00 (outside: the default 17-25 band);
