@@ -70,15 +70,20 @@ export function ruleOfThumbController(zones: ZoneModel[]): Controller {
 
 /**
  * Truss: re-plans every `replanSlots` slots over `horizonSlots` from the measured state (receding
- * horizon) and executes the plan as the planner does: setpoints at the planned temperature (never
- * below the band's floor), battery, EV and tank power as planned; with `importGuard`, the slot's
+ * horizon) and executes the plan as the planner does: setpoints at the plan's rise for the slot
+ * from the measured temperature (never above the planned one, never below the band's floor), battery, EV and tank power as planned; with `importGuard`, the slot's
  * planned import (or the period's peak) is also handed to the site's local load management as a
  * ceiling.
  */
 export function optimiserController(
   zones: ZoneModel[],
   solver: PlanSolver,
-  opts: { horizonSlots: number; replanSlots: number; timeLimitS?: number; importGuard?: boolean },
+  opts: {
+    horizonSlots: number;
+    replanSlots: number;
+    timeLimitS?: number;
+    importGuard?: boolean;
+  },
 ): Controller & { solveMs: number[]; fallbacks: number } {
   let plan: PlanView | null = null;
   const c = {
@@ -97,9 +102,16 @@ export function optimiserController(
         c.solveMs.push(r.view.solveMs);
         if (r.view.status !== 'optimal') c.fallbacks++;
       }
-      const slot = plan.slots[Math.round((start - plan.start) / SLOT_MS)]!;
+      const k = Math.round((start - plan.start) / SLOT_MS);
+      const slot = plan.slots[k]!;
+      const before = plan.slots[k - 1];
       return {
-        setpointC: slot.zones.map((z) => Math.max(z.tempC, z.lowC)),
+        setpointC: slot.zones.map((z, i) => {
+          // as the planner's executor does (plan-executor.ts): the plan's rise for this slot from
+          // where the zone really is, never below the comfort floor
+          const rise = z.tempC - (before?.zones[i]?.tempC ?? m.zoneC[i]!);
+          return Math.max(z.lowC, Math.min(z.tempC, m.zoneC[i]! + Math.max(0, rise)));
+        }),
         battery: slot.battery ? slot.battery.chargeKw - slot.battery.dischargeKw : 0,
         evKw: slot.evKw ?? 0,
         tank: slot.hotWater?.kw ?? 0,

@@ -50,6 +50,7 @@ export class PlanExecutor {
     settings: PlanSettings,
     plan: PlanView,
     now: number,
+    measuredC: (entityId: string) => number | null = () => null,
   ): { commands: PlanCommand[]; dutyOffAfterMs: number | null } {
     const t = Math.floor((now - plan.start) / plan.slotMs);
     const slot = plan.slots[t];
@@ -60,9 +61,20 @@ export class PlanExecutor {
       const planned = slot.zones.find((x) => x.id === z.id);
       if (!planned) continue;
       // never below the band's comfort edge: a building that heats faster than the model (or a
-      // zone still recovering into its band) stops at comfort, not at the model's trajectory
-      const target =
-        z.mode === 'heat' ? Math.max(planned.tempC, planned.lowC) : Math.min(planned.tempC, planned.highC);
+      // zone still recovering into its band) stops at comfort, not at the model's trajectory. Above
+      // it, the plan's rise for this slot from where the zone really is: a zone behind the plan
+      // catches up over the next plans instead of every heat pump running flat out at once.
+      const measured = measuredC(z.tempEntity);
+      const before = plan.slots[t - 1]?.zones.find((x) => x.id === z.id)?.tempC;
+      let target = planned.tempC;
+      if (measured !== null) {
+        const rise = planned.tempC - (before ?? measured);
+        target =
+          z.mode === 'heat'
+            ? Math.min(target, measured + Math.max(0, rise))
+            : Math.max(target, measured + Math.min(0, rise));
+      }
+      target = z.mode === 'heat' ? Math.max(target, planned.lowC) : Math.min(target, planned.highC);
       out.push({
         entityId: z.thermostatEntity,
         command: { type: 'set_setpoint', value: Math.round(target * 10) / 10 },
@@ -128,8 +140,13 @@ export class PlanExecutor {
   }
 
   /** sends the slot's commands that changed; returns the ids of appliances released */
-  async apply(settings: PlanSettings, plan: PlanView, now: number): Promise<PlanCommand[]> {
-    const { commands, dutyOffAfterMs } = this.commandsFor(settings, plan, now);
+  async apply(
+    settings: PlanSettings,
+    plan: PlanView,
+    now: number,
+    measuredC?: (entityId: string) => number | null,
+  ): Promise<PlanCommand[]> {
+    const { commands, dutyOffAfterMs } = this.commandsFor(settings, plan, now, measuredC);
     const sent: PlanCommand[] = [];
     for (const c of commands) {
       const key = JSON.stringify(c.command);

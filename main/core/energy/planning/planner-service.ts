@@ -183,7 +183,7 @@ export class PlannerService {
 
   async #execute(s: PlanSettings, now: number): Promise<void> {
     if (s.mode !== 'execute' || !this.#plan) return;
-    const sent = await this.#d.executor.apply(s, this.#plan, now);
+    const sent = await this.#d.executor.apply(s, this.#plan, now, (id) => this.#d.readings.number(id));
     for (const c of sent) {
       const a = s.appliances.find((x) => x.switchEntity === c.entityId && c.command.type === 'turn_on');
       if (a) this.#appliancesDone.set(a.id, now + 24 * 60 * MINUTE);

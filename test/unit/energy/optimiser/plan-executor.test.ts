@@ -161,6 +161,32 @@ describe('the plan executor', () => {
     executor.stop();
   });
 
+  it('a zone behind the plan gets the plan’s rise from where it is, not the planned temperature at once', async () => {
+    const { sent, executor } = recorder();
+    const p = plan([
+      slot(0, { zones: [{ id: 'office', kw: 1, tempC: 21.0, lowC: 20.3, highC: 22.7 }] }),
+      slot(1, { zones: [{ id: 'office', kw: 1, tempC: 21.4, lowC: 20.3, highC: 22.7 }] }),
+    ]);
+    // planned 21.0 → 21.4 in slot 1, measured 20.5: set 20.9 (the 0.4 K rise from 20.5)
+    await executor.apply(settings, p, SLOT + 1, (id) => (id === 'climate.office' ? 20.5 : null));
+    expect(sent[0]).toEqual(['climate.office', { type: 'set_setpoint', value: 20.9 }]);
+    // measured below the comfort floor: the floor
+    executor.reset();
+    await executor.apply(settings, p, SLOT + 2, () => 19.5);
+    expect(sent.filter(([id]) => id === 'climate.office').at(-1)?.[1]).toEqual({
+      type: 'set_setpoint',
+      value: 20.3,
+    });
+    // ahead of the plan: the planned temperature, not more
+    executor.reset();
+    await executor.apply(settings, p, SLOT + 3, () => 21.3);
+    expect(sent.filter(([id]) => id === 'climate.office').at(-1)?.[1]).toEqual({
+      type: 'set_setpoint',
+      value: 21.4,
+    });
+    executor.stop();
+  });
+
   it('runs the tank element for its share of the slot, then switches it off', async () => {
     const { sent, executor } = recorder();
     // 0.3 kW of a 3 kW element: 10 % of the slot; the slot started 89.9 s ago → off 0.1 s from now
