@@ -20,6 +20,7 @@ declare module '../../bus/event-bus.ts' {
 }
 
 const MINUTE = 60_000;
+const START_GRACE_MS = 5 * MINUTE;
 /** a demand-response payload larger than this is refused unread */
 const MAX_DR_PAYLOAD = 4096;
 
@@ -33,6 +34,7 @@ const MAX_DR_PAYLOAD = 4096;
 export const plannerModule = defineModule({
   name: 'planner',
   async start(ctx) {
+    const startedAt = ctx.now();
     const store = new PlanStore(ctx.dbFile);
     ctx.own(() => store.close());
     const solver = new PlanSolver();
@@ -149,6 +151,10 @@ export const plannerModule = defineModule({
       const st = planner.status();
       if (st.mode === 'off') return { status: 'ok', detail: 'planner off' };
       const problems: string[] = [];
+      // the energy module's forecasts take a few seconds to minutes after start: a plan that waits
+      // for them then is not a fault yet
+      if (st.error && ctx.now() - startedAt < START_GRACE_MS && !planner.plan)
+        return { status: 'ok', detail: `${st.mode}; waiting for the energy module: ${st.error}` };
       if (st.error) problems.push(`planning failed: ${st.error}`);
       if (planner.plan?.status === 'fallback') problems.push(`fallback: ${planner.plan.fallbackReason}`);
       if (st.lastPlanAt !== null && ctx.now() - st.lastPlanAt > 3 * planner.settings().replanMinutes * MINUTE)
