@@ -1,3 +1,4 @@
+import { mulberry32 } from '../bench-kit.ts';
 import {
   EV_NEED_KWH,
   EXPORT_PRICE,
@@ -61,17 +62,6 @@ const BATTERY = { min: 1, max: 9.5, chargeKw: 4, dischargeKw: 4, eta: Math.sqrt(
 const TANK = { kwhPerK: 0.23, minC: 45, heaterKw: 3, lossKwPerK: 0.004, ambientC: 18 };
 const EV = { minKw: 4.14, maxKw: 11.04, eta: 0.9 };
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export class VirtualBuilding {
   readonly #rand: () => number;
   readonly #zones: Array<ZoneModel & { rTrue: number; cTrue: number; copFactor: number; gainKw: number }>;
@@ -94,7 +84,7 @@ export class VirtualBuilding {
   };
 
   constructor(zones: ZoneModel[], seed = 7) {
-    this.#rand = rng(seed);
+    this.#rand = mulberry32(seed);
     this.#zones = zones.map((z) => ({
       ...z,
       rTrue: z.rKPerKw * (0.8 + 0.4 * this.#rand()),
