@@ -104,6 +104,8 @@ export const ZoneSettings = z
     /** the zone's thermostat (commanded with set_setpoint) and the temperature it measures */
     thermostatEntity: EntityId,
     tempEntity: EntityId,
+    /** the zone's heat pump or heater power (W), for identifying R and C from history */
+    heatPowerEntity: EntityId.nullable().default(null),
     /** 1R1C: resistance to outside (K/kW) and heat capacity (kWh/K), identified from history */
     rKPerKw: z.number().finite().positive().max(1000),
     cKwhPerK: z.number().finite().positive().max(10_000),
@@ -172,6 +174,20 @@ export const PlanSettings = z
   });
 export type PlanSettings = z.infer<typeof PlanSettings>;
 export type ZoneSettings = z.infer<typeof ZoneSettings>;
+
+/** R and C identified from a zone's history (`plan.identifyZone`) */
+export interface ZoneIdentification {
+  zoneId: string;
+  rKPerKw: number;
+  cKwhPerK: number;
+  gainsKw: number;
+  pairs: number;
+  rmseK: number;
+  from: number;
+  to: number;
+  /** whether the fit was saved into the zone's settings */
+  applied: boolean;
+}
 
 /** A person's override: "charge the EV now", "hold 22 °C in the meeting room". */
 export const PlanOverride = z.discriminatedUnion('kind', [

@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import type { PlanView } from '../../energy/plan.ts';
-import { DemandResponse, type DrEventView, PlanOverride, PlanSettings } from '../../energy/plan-settings.ts';
+import {
+  DemandResponse,
+  type DrEventView,
+  PlanOverride,
+  PlanSettings,
+  type ZoneIdentification,
+} from '../../energy/plan-settings.ts';
 import { ALL_ROLES, method, OPERATORS, READ } from './method.ts';
 
 /**
@@ -44,4 +50,16 @@ export const PLAN_METHODS = {
     out<{ event: DrEventView }>(),
   ),
   'plan.drEvents': method(ALL_ROLES, Empty, out<DrEventView[]>(), READ),
+  /** fits the zone's R and C to its history (temperature, heat power, outdoor temperature); `apply` saves them */
+  'plan.identifyZone': method(
+    OPERATORS,
+    z
+      .object({
+        zoneId: z.string().min(1).max(48),
+        days: z.number().int().min(1).max(60).default(14),
+        apply: z.boolean().default(false),
+      })
+      .strict(),
+    out<ZoneIdentification>(),
+  ),
 } as const;

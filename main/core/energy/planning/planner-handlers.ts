@@ -16,5 +16,6 @@ export function createPlannerHandlers(planner: PlannerService): Pick<Handlers, P
     'plan.clearOverride': async (p) => planner.clearOverride(p.asset),
     'plan.demandResponse': async (p, c) => ({ event: await planner.demandResponse(p.event, actorOf(c)) }),
     'plan.drEvents': async () => planner.drEvents(),
+    'plan.identifyZone': async (p) => planner.identifyZone(p.zoneId, p.days, p.apply),
   };
 }

@@ -73,6 +73,8 @@ export const plannerModule = defineModule({
       now: ctx.now,
       log: ctx.log,
       currency: () => energy.overview().currency,
+      history: ctx.use('history'),
+      outdoorEntity: () => energy.settings().outdoorTempEntity,
       onPlan: (view, reason) =>
         ctx.bus.emit('plan.updated', { at: view.createdAt, status: view.status, reason }),
     });

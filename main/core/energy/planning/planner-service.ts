@@ -6,12 +6,16 @@ import type {
   DrEventView,
   PlanOverride,
   PlanSettings,
+  ZoneIdentification,
 } from '../../../../shared/energy/plan-settings.ts';
 import { CoreError } from '../../errors.ts';
+import type { TimeSeriesStore } from '../../history/types.ts';
 import { optimise } from '../optimiser/optimise.ts';
 import type { PlanSolver } from '../optimiser/plan-solver.ts';
 import type { PlanInputs } from '../plan-inputs.ts';
 import { DrMonitor } from './dr-monitor.ts';
+import { fitRc } from './rc-fit.ts';
+import { FIT_STEP_MS, zoneSamples } from './zone-history.ts';
 import type { PlanExecutor } from './plan-executor.ts';
 import type { PlanStore } from './plan-store.ts';
 import { type SiteReadings, siteProblem } from './site-problem.ts';
@@ -29,6 +33,9 @@ export interface PlannerDeps {
   now: () => number;
   log: Logger;
   currency: () => string | null;
+  /** telemetry history and the outdoor temperature entity, for identifying zones' R and C */
+  history?: TimeSeriesStore;
+  outdoorEntity?: () => string | null;
   onPlan: (view: PlanView, reason: string) => void;
 }
 
@@ -230,6 +237,38 @@ export class PlannerService {
     return event;
   }
 
+  /** Fits a zone's R and C to its last `days` of history; `apply` saves them into its settings. */
+  async identifyZone(zoneId: string, days: number, apply: boolean): Promise<ZoneIdentification> {
+    const s = this.settings();
+    const zone = s.zones.find((z) => z.id === zoneId);
+    if (!zone) throw new CoreError('not_found', `No zone "${zoneId}" in the planner's settings.`);
+    if (!zone.heatPowerEntity)
+      throw new CoreError(
+        'bad_request',
+        `Zone "${zone.name}" has no heatPowerEntity: its heating power is needed to tell R from C.`,
+      );
+    const outdoor = this.#d.outdoorEntity?.() ?? null;
+    if (!outdoor || !this.#d.history)
+      throw new CoreError('bad_request', 'Set the outdoor temperature entity in the energy settings first.');
+    const to = this.#d.now();
+    const from = to - days * 24 * 60 * MINUTE;
+    const samples = zoneSamples(
+      this.#d.history,
+      { ...zone, heatPowerEntity: zone.heatPowerEntity },
+      outdoor,
+      from,
+      to,
+    );
+    const fit = fitRc(samples, FIT_STEP_MS);
+    if (apply) {
+      const zones = s.zones.map((z) =>
+        z.id === zoneId ? { ...z, rKPerKw: round(fit.rKPerKw), cKwhPerK: round(fit.cKwhPerK) } : z,
+      );
+      await this.saveSettings({ ...s, zones });
+    }
+    return { zoneId, ...fit, from, to, applied: apply };
+  }
+
   drEvents(): DrEventView[] {
     return this.#d.store.drEvents(this.#d.now() - 30 * 24 * 60 * MINUTE);
   }
@@ -283,4 +322,8 @@ export class PlannerService {
   #pruneAppliances(now: number): void {
     for (const [id, until] of this.#appliancesDone) if (until <= now) this.#appliancesDone.delete(id);
   }
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
 }
