@@ -14,6 +14,7 @@ import { SettingsPage } from './pages/SettingsPage.tsx';
 import { CommissioningPage } from './pages/CommissioningPage.tsx';
 import { RulesPage } from './pages/rules/RulesPage.tsx';
 import { EnergyPage } from './pages/energy/EnergyPage.tsx';
+import { PlanPanel } from './pages/energy/PlanPanel.tsx';
 
 export function App() {
   const session = useSessionObject();
@@ -118,7 +119,11 @@ function Shell({ connected }: { connected: boolean }) {
           ) : route.page === 'rules' ? (
             <RulesPage site={site} user={user} tab={route.tab} />
           ) : route.page === 'energy' ? (
-            <EnergyPage user={user} />
+            route.tab === 'plan' ? (
+              <PlanPanel user={user} />
+            ) : (
+              <EnergyPage user={user} />
+            )
           ) : route.page === 'commissioning' ? (
             <CommissioningPage
               site={site}

@@ -10,6 +10,7 @@ import { brokerModule } from './broker/broker-module.ts';
 import { haExportModule } from './broker/ha-export-module.ts';
 import { EventBus } from './bus/event-bus.ts';
 import { energyModule } from './energy/energy-module.ts';
+import { plannerModule } from './energy/planning/planner-module.ts';
 import type { Config } from './config/config-schema.ts';
 import { historyModule } from './history/history-module.ts';
 import { ModuleHost } from './lifecycle/module-host.ts';
@@ -54,6 +55,7 @@ export function coreModules(adapters: AdapterSelection[]): CoreModule[] {
     haExportModule,
     rulesModule,
     energyModule,
+    plannerModule,
   ];
 }
 

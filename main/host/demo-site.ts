@@ -5,6 +5,7 @@ import type { Config } from '../core/config/config-schema.ts';
 import type { Core } from '../core/core.ts';
 import type { DemoBle } from './demo-ble.ts';
 import { configureDemoEnergy } from './demo-energy.ts';
+import { configureDemoPlan } from './demo-plan.ts';
 import type { DemoZigbee } from './demo-zigbee.ts';
 
 const FLOOR_NAMES = ['Ground floor', 'First floor', 'Second floor', 'Third floor'];
@@ -58,6 +59,7 @@ export class DemoSite {
     await this.zigbee?.run(this.#core, this.#tickMs);
     // after every family has joined, so the metering tree can bind the Zigbee metering plug too
     await configureDemoEnergy(this.#core, this.#site, this.zigbee !== null);
+    await configureDemoPlan(this.#core, this.#site);
     const feed = this.priceFeed.spec();
     const credential = await this.#core.use('broker').issueCredential(feed.nodeId, feed.acl);
     await this.priceFeed.connect(`mqtt://127.0.0.1:${this.#core.mqttPort}`, credential);

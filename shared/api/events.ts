@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEVICE_EVENTS } from './events/devices.ts';
 import { ENERGY_EVENTS } from './events/energy.ts';
+import { PLAN_EVENTS } from './events/plan.ts';
 import { RULES_EVENTS } from './events/rules.ts';
 import { SITE_EVENTS } from './events/site.ts';
 
@@ -10,5 +11,6 @@ export const ApiEvent = z.discriminatedUnion('type', [
   ...DEVICE_EVENTS,
   ...RULES_EVENTS,
   ...ENERGY_EVENTS,
+  ...PLAN_EVENTS,
 ]);
 export type ApiEvent = z.infer<typeof ApiEvent>;

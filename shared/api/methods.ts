@@ -5,6 +5,7 @@ import { AUTH_METHODS } from './methods/auth.ts';
 import { DEVICE_METHODS } from './methods/devices.ts';
 import { ENERGY_METHODS } from './methods/energy.ts';
 import type { Access } from './methods/method.ts';
+import { PLAN_METHODS } from './methods/plan.ts';
 import { RULES_METHODS } from './methods/rules.ts';
 import { SITE_METHODS } from './methods/site.ts';
 
@@ -25,6 +26,7 @@ export const METHODS = {
   ...ADAPTER_SETTINGS_METHODS,
   ...RULES_METHODS,
   ...ENERGY_METHODS,
+  ...PLAN_METHODS,
 } as const;
 
 export type Methods = typeof METHODS;
