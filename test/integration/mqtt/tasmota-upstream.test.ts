@@ -282,9 +282,15 @@ describe('Tasmota, complete against hatasmota', () => {
     // announces another device's MAC in its topic
     await publish(fresh, `tasmota/discovery/A4CF12FFFFFF/config`, config, true);
     await sleep(200);
-    expect(h.adapter.commissioning!.candidates()).toEqual([]);
+    // no adoptable candidate: a failed one that says why
+    expect(h.adapter.commissioning!.candidates()).toMatchObject([
+      { id: 'refused:DVES_FFFFFF', status: 'failed' },
+    ]);
+    expect(h.adapter.commissioning!.candidates()[0]!.error).toMatch(
+      /MAC mismatch: the topic says A4CF12FFFFFF/,
+    );
     expect(
-      h.lines.some((l) => String(l.obj.reason ?? '').startsWith('MAC mismatch: the topic says A4CF12FFFFFF')),
+      h.lines.some((l) => String(l.obj.reason ?? '').includes('MAC mismatch: the topic says A4CF12FFFFFF')),
     ).toBe(true);
     await endClient(fresh);
     await h.adapter.commissioning!.close();
